@@ -9,6 +9,7 @@ import {
   login,
   openIdpLogin,
   postListDevices,
+  settle,
   submitIdpLogin,
 } from './helpers';
 
@@ -66,7 +67,9 @@ test.describe('sign-out', () => {
       await beforeLogout.dispose();
     }
 
-    // Sign out with the real button (a plain POST form, so it works without JS too).
+    // Sign out with the real button (a plain POST form, so it works without JS too),
+    // after hydration when JS is on.
+    await settle(page);
     const logoutRequest = page.waitForRequest(
       (r) => r.method() === 'POST' && r.url().startsWith(`${WARDEN_URL}/auth/logout`),
     );

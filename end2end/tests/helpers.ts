@@ -59,6 +59,9 @@ export async function openIdpLogin(page: Page): Promise<void> {
   await page.goto(`${WARDEN_URL}/`);
   const signIn = page.locator('a#sign-in');
   await expect(signIn, 'the anonymous home page must offer a#sign-in').toBeVisible();
+  // With JS on, click only once hydration is done, so the hydrated link (not the bare SSR
+  // one) is what gets tested, every time.
+  await settle(page);
   await signIn.click();
   await page.waitForURL((url) => url.origin === IDP_ORIGIN, { waitUntil: 'load' });
   await expect(idpForm(page).username).toBeVisible();
