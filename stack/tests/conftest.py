@@ -1,5 +1,6 @@
-"""Starts stack/emulator/warden_moto.py on a free port for the whole test session."""
+"""Starts stack/emulator/warden_moto.py on free ports for the tests."""
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -12,7 +13,8 @@ import boto3
 import pytest
 from botocore.config import Config
 
-LAUNCHER = Path(__file__).resolve().parents[1] / "emulator" / "warden_moto.py"
+STACK_DIR = Path(__file__).resolve().parents[1]
+LAUNCHER = STACK_DIR / "emulator" / "warden_moto.py"
 
 
 def _free_port() -> int:
@@ -21,13 +23,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def endpoint():
+@contextlib.contextmanager
+def running_emulator():
+    """A fresh emulator (empty state) on a free port; yields its URL."""
     port = _free_port()
-    env = dict(os.environ, MOTO_PORT=str(port))
     proc = subprocess.Popen(
         [sys.executable, str(LAUNCHER)],
-        env=env,
+        env=dict(os.environ, MOTO_PORT=str(port)),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -43,21 +45,34 @@ def endpoint():
                 proc.kill()
                 pytest.fail(f"emulator did not start: {proc.stdout.read()}")
             time.sleep(0.2)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
-@pytest.fixture(scope="session")
-def iot(endpoint):
+def client(service, endpoint):
     return boto3.client(
-        "iot",
+        service,
         endpoint_url=endpoint,
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
         config=Config(retries={"max_attempts": 1}),
     )
+
+
+@pytest.fixture(scope="session")
+def endpoint():
+    with running_emulator() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def iot(endpoint):
+    return client("iot", endpoint)
