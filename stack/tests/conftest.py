@@ -1,4 +1,4 @@
-"""Starts stack/emulator/warden_moto.py on free ports for the tests."""
+"""Starts the stack's servers on free ports for the tests."""
 
 import contextlib
 import os
@@ -24,12 +24,14 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_emulator():
-    """A fresh emulator (empty state) on a free port; yields its URL."""
+def running_server(command, port_variable, health_path, cwd=None):
+    """Runs `command` with $port_variable set to a free port until `health_path` answers;
+    yields the base URL and stops the process afterwards."""
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, str(LAUNCHER)],
-        env=dict(os.environ, MOTO_PORT=str(port)),
+        command,
+        cwd=cwd,
+        env=dict(os.environ, **{port_variable: str(port)}),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -38,12 +40,12 @@ def running_emulator():
     deadline = time.monotonic() + 30
     while True:
         try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=1)
+            urllib.request.urlopen(url + health_path, timeout=1)
             break
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                pytest.fail(f"emulator did not start: {proc.stdout.read()}")
+                pytest.fail(f"{command} did not start: {proc.stdout.read()}")
             time.sleep(0.2)
     try:
         yield url
@@ -54,6 +56,11 @@ def running_emulator():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def running_emulator():
+    """A fresh emulator (empty state) on a free port."""
+    return running_server([sys.executable, str(LAUNCHER)], "MOTO_PORT", "/moto-api/")
 
 
 def client(service, endpoint):

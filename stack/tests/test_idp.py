@@ -4,12 +4,9 @@ PKCE, client_secret_basic, automatic consent."""
 import base64
 import hashlib
 import json
-import os
 import re
 import secrets
 import shutil
-import subprocess
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -18,7 +15,7 @@ import requests
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from conftest import _free_port
+from conftest import running_server
 
 IDP_DIR = Path(__file__).resolve().parents[1] / "idp"
 CLIENT_ID = "iot-warden-local"
@@ -40,29 +37,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def issuer():
-    port = _free_port()
-    proc = subprocess.Popen(
-        ["node", "server.js"],
-        cwd=IDP_DIR,
-        env=dict(os.environ, IDP_PORT=str(port)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            requests.get(url + "/.well-known/openid-configuration", timeout=1).raise_for_status()
-            break
-        except requests.RequestException:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"IdP did not start: {proc.stdout.read()}")
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    with running_server(["node", "server.js"], "IDP_PORT", "/.well-known/openid-configuration",
+                        cwd=IDP_DIR) as url:
+        yield url
 
 
 def b64url(data: bytes) -> str:
