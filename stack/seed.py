@@ -245,13 +245,9 @@ def ensure_sensor(iot, index: int, thing: str, device_dir: Path) -> None:
 
 def ensure_shadows(iot_data) -> None:
     for thing, document in SHADOWS.items():
-        try:
-            iot_data.get_thing_shadow(thingName=thing)
+        if exists(iot_data.get_thing_shadow, thingName=thing):
             log(f"{thing}: shadow exists")
             continue
-        except ClientError as err:
-            if error_code(err) != "ResourceNotFoundException":
-                raise
         iot_data.update_thing_shadow(thingName=thing, payload=json.dumps(document).encode())
         log(f"{thing}: shadow written")
 

@@ -77,6 +77,13 @@ for port in "$MOTO_PORT" "$IDP_PORT"; do
   if listening "$port"; then die "port $port is already in use by another process (set MOTO_PORT / IDP_PORT)"; fi
 done
 
+# A console on another port than the contract's 3000/3001 needs its callback registered too.
+if [ -z "${IDP_REDIRECT_URIS:-}" ] && [ "$WARDEN_PORT" != 3000 ] && [ "$WARDEN_PORT" != 3001 ]; then
+  export IDP_REDIRECT_URIS="http://127.0.0.1:3000/auth/callback,http://localhost:3000/auth/callback,\
+http://127.0.0.1:3001/auth/callback,http://127.0.0.1:$WARDEN_PORT/auth/callback,\
+http://localhost:$WARDEN_PORT/auth/callback"
+fi
+
 mkdir -p "$RUN_DIR"
 : >"$PIDS_FILE"
 # setsid: each server leads its own process group, so stop.sh can end it with all children.
