@@ -2,7 +2,7 @@
 # Shared by start.sh and stop.sh (not meant to be run).
 STACK_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$STACK_DIR")
-RUN_DIR="$ROOT/.stack"
+RUN_DIR="${STACK_STATE_DIR:-$ROOT/.stack}"
 PIDS_FILE="$RUN_DIR/pids"
 PYTHON="$ROOT/.tools/venv/bin/python"
 

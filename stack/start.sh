@@ -28,9 +28,9 @@ TIMEOUT=${STACK_START_TIMEOUT:-60}
 seed() {
   local args=()
   [ "$LARGE" -gt 0 ] && args+=(--large "$LARGE")
-  say "seeding (log: .stack/seed.log)"
+  say "seeding (log: $RUN_DIR/seed.log)"
   "$PYTHON" "$STACK_DIR/seed.py" "${args[@]}" 2>&1 | tee "$RUN_DIR/seed.log"
-  [ "${PIPESTATUS[0]}" -eq 0 ] || die "seeding failed, see .stack/seed.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || die "seeding failed, see $RUN_DIR/seed.log"
 }
 
 print_env() {
@@ -54,7 +54,7 @@ while read -r name pid port marker; do
   if ours "$pid" "$marker" && listening "$port"; then alive=$((alive + 1)); fi
 done < <(running_entries)
 if [ "$total" -gt 0 ] && [ "$alive" -eq "$total" ]; then
-  say "already running (pids in .stack/pids)"
+  say "already running (pids in $RUN_DIR/pids)"
   # Ports of the running stack win over the environment's.
   MOTO_PORT=$(awk '$1=="moto"{print $3}' "$PIDS_FILE"); IDP_PORT=$(awk '$1=="idp"{print $3}' "$PIDS_FILE")
   source "$STACK_DIR/env.sh"
@@ -93,12 +93,12 @@ echo "moto $! $MOTO_PORT stack/emulator/warden_moto.py" >>"$PIDS_FILE"
 (cd "$STACK_DIR/idp" && IDP_PORT="$IDP_PORT" exec setsid node "$STACK_DIR/idp/server.js" \
   >"$RUN_DIR/idp.log" 2>&1 </dev/null) &
 echo "idp $! $IDP_PORT stack/idp/server.js" >>"$PIDS_FILE"
-say "starting moto on :$MOTO_PORT and the IdP on :$IDP_PORT (logs in .stack/moto.log, .stack/idp.log)"
+say "starting moto on :$MOTO_PORT and the IdP on :$IDP_PORT (logs in $RUN_DIR)"
 
 fail_start() {
   echo "[stack] ERROR: $1" >&2
   for log in moto idp; do
-    echo "--- last lines of .stack/$log.log ---" >&2
+    echo "--- last lines of $RUN_DIR/$log.log ---" >&2
     tail -n 15 "$RUN_DIR/$log.log" >&2 || true
   done
   "$STACK_DIR/stop.sh" >&2 || true

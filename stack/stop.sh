@@ -8,7 +8,7 @@ source "$STACK_DIR/env.sh"
 
 ports=("$MOTO_PORT" "$IDP_PORT")
 if [ ! -s "$PIDS_FILE" ]; then
-  say "not running (no .stack/pids)"
+  say "not running (no $RUN_DIR/pids)"
 else
   ports=()
   while read -r name pid port marker; do

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs every test: unit and integration tests (cargo), the emulator extension's tests
+# (pytest), and the end-to-end tests in Chromium (Playwright), against a local stack started
+# on ports of its own so a running dev stack is left alone.
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+export MOTO_PORT=${TEST_MOTO_PORT:-5155} IDP_PORT=${TEST_IDP_PORT:-9500} WARDEN_PORT=${TEST_WARDEN_PORT:-3100}
+export STACK_STATE_DIR="$ROOT/.stack-test"
+export IDP_REDIRECT_URIS="http://127.0.0.1:$WARDEN_PORT/auth/callback"
+LOGS="$ROOT/target/test-logs"
+mkdir -p "$LOGS"
+
+"$ROOT/scripts/install-tools.sh" || { echo "tool installation failed" >&2; exit 1; }
+
+cleanup() { stop_console; "$ROOT/stack/stop.sh" >/dev/null 2>&1 || true; }
+trap cleanup EXIT INT TERM
+
+"$ROOT/stack/start.sh" || { echo "the local stack did not start" >&2; exit 1; }
+source "$ROOT/stack/env.sh"
+
+PASSED=0 FAILED=0 STATUS=0
+count() { # $1: log, $2: runner — adds the runner's own totals to ours
+  local p f
+  case $2 in
+    cargo) p=$(grep -Eo '[0-9]+ passed' "$1" | awk '{s+=$1} END {print s+0}')
+           f=$(grep -Eo '[0-9]+ failed' "$1" | awk '{s+=$1} END {print s+0}') ;;
+    *)     p=$(grep -Eo '[0-9]+ passed' "$1" | tail -1 | awk '{print $1+0}')
+           f=$(grep -Eo '[0-9]+ failed' "$1" | tail -1 | awk '{print $1+0}') ;;
+  esac
+  PASSED=$((PASSED + ${p:-0})); FAILED=$((FAILED + ${f:-0}))
+}
+
+echo "== build (server + WASM)"
+build_console debug || { echo "build failed" >&2; exit 1; }
+
+echo "== cargo test (unit + integration against the emulator)"
+cargo test --features ssr 2>&1 | tee "$LOGS/cargo.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || STATUS=1
+count "$LOGS/cargo.log" cargo
+
+echo "== emulator extension tests (pytest)"
+"$ROOT/.tools/venv/bin/python" -m pytest -q stack/tests 2>&1 | tee "$LOGS/pytest.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || STATUS=1
+count "$LOGS/pytest.log" pytest
+
+echo "== end-to-end (Playwright, Chromium)"
+if start_console debug "$LOGS/console.log"; then
+  (cd end2end && WARDEN_URL="http://127.0.0.1:$WARDEN_PORT" IDP_URL="$WARDEN_OIDC_ISSUER" npx playwright test) 2>&1 | tee "$LOGS/e2e.log"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || STATUS=1
+  count "$LOGS/e2e.log" playwright
+else
+  STATUS=1
+fi
+
+echo
+echo "all: $PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ] || STATUS=1
+exit $STATUS

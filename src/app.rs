@@ -1,0 +1,112 @@
+//! The HTML shell, the router and the role-aware layout.
+
+use crate::api::viewer::{current_viewer, Viewer};
+use crate::api::ApiError;
+use crate::pages::{
+    device_page::DevicePage, devices_page::DevicesPage, home_page::HomePage, not_found_page::NotFoundPage,
+    thing_groups_page::ThingGroupsPage, thing_types_page::ThingTypesPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
+
+/// The document around the app. Runs once per server-rendered page, so it is where the
+/// page's Content-Security-Policy learns this response's script nonce.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+        let csp = crate::server::security::page_csp(&nonce.to_string());
+        if let Ok(value) = axum::http::HeaderValue::from_str(&csp) {
+            res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+        }
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Who is signed in, loaded once per page and shared by the layout and every page.
+#[derive(Clone, Copy)]
+pub struct ViewerResource(pub Resource<Result<Option<Viewer>, ApiError>>);
+
+pub fn use_viewer() -> Resource<Result<Option<Viewer>, ApiError>> {
+    expect_context::<ViewerResource>().0
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let viewer = Resource::new(|| (), |_| current_viewer());
+    provide_context(ViewerResource(viewer));
+    view! {
+        <Stylesheet id="leptos" href="/pkg/iot-warden.css"/>
+        <Title formatter=|page: String| if page.is_empty() { "IoT Warden".to_string() } else { format!("{page} · IoT Warden") }/>
+        <Router>
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/devices") view=DevicesPage/>
+                    <Route path=path!("/devices/:name") view=DevicePage/>
+                    <Route path=path!("/thing-types") view=ThingTypesPage/>
+                    <Route path=path!("/thing-groups") view=ThingGroupsPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let viewer = use_viewer();
+    view! {
+        <header class="top">
+            <a class="brand" href="/">"IoT Warden"</a>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match viewer.await {
+                        Ok(Some(v)) => view! { <SignedInBar viewer=v/> }.into_any(),
+                        _ => ().into_any(),
+                    }
+                })}
+            </Suspense>
+        </header>
+    }
+}
+
+#[component]
+fn SignedInBar(viewer: Viewer) -> impl IntoView {
+    let role = viewer.role.map(|r| r.as_str()).unwrap_or("none");
+    let nav = viewer.role.map(|_| {
+        view! {
+            <nav aria-label="Main">
+                <A href="/devices">"Devices"</A>
+                <A href="/thing-types">"Thing types"</A>
+                <A href="/thing-groups">"Thing groups"</A>
+            </nav>
+        }
+    });
+    view! {
+        {nav}
+        <div class="user">
+            <span id="current-user" title=viewer.name.clone().unwrap_or_default()>{viewer.username.clone()}</span>
+            <span id="current-role" class="role">{role}</span>
+            <form method="post" action="/auth/logout">
+                <button id="sign-out" type="submit">"Sign out"</button>
+            </form>
+        </div>
+    }
+}

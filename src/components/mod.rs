@@ -1,0 +1,15 @@
+//! Pieces shared by pages.
+
+mod error_box;
+mod require_role;
+
+pub use error_box::ErrorBox;
+pub use require_role::{NoAccess, RequireRole, SignInPrompt};
+
+use leptos::prelude::*;
+
+/// What shows while data loads: announced to screen readers, never an empty page.
+#[component]
+pub fn Loading(#[prop(into)] what: String) -> impl IntoView {
+    view! { <p class="loading" role="status" aria-busy="true">{format!("Loading {what}…")}</p> }
+}

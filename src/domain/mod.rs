@@ -1,0 +1,5 @@
+//! Pure domain logic: no AWS, no Leptos, no tokio. Builds for wasm32 and tests in milliseconds.
+
+pub mod certs;
+pub mod inventory;
+pub mod roles;

@@ -1,0 +1,39 @@
+//! # IoT Warden
+//!
+//! A self-hosted security console for AWS IoT fleets: a Leptos app, rendered on the server
+//! by axum and hydrated in the browser from WASM.
+//!
+//! # Layout
+//!
+//! Requests travel one hop per layer: page → server function → service → AWS adapter.
+//!
+//! - [`app`]: the HTML shell, router and role-aware layout.
+//! - [`pages`]: one file per page; resources and components only.
+//! - [`components`]: pieces shared by pages (role gate, error box, loading state).
+//! - [`api`]: the server functions (`POST /api/<name>`), each opening with a role check from
+//!   `api::guard`, then one service call; [`api::ApiError`] is the one error users see.
+//! - [`domain`]: pure logic and the types that cross the wire (roles, inventory queries,
+//!   certificate facts). No AWS, Leptos or tokio: builds for wasm32, tests in milliseconds.
+//! - `server` (feature `ssr`): configuration (`config`), sign-in and sessions (`auth`),
+//!   the security layers (`security`), the AWS adapters behind narrow traits (`aws`), the
+//!   services (`inventory`), the router (`http`) and start-up (`run`).
+//!
+//! The binary (`src/main.rs`) is a thin clap front: `iot-warden serve`.
+//! The local stack (AWS emulator, IdP, seed) lives in `stack/`, browser tests in `end2end/`,
+//! integration tests in `tests/`.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod domain;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Entry point of the browser build: takes over the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,66 @@
+//! The `iot-warden` command: a thin front over [`iot_warden::server`].
+
+use clap::{Parser, Subcommand};
+use iot_warden::server::config::ServeArgs;
+use iot_warden::server::run::{build_state, serve};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "iot-warden", version, about = "Security console for AWS IoT fleets")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web console.
+    Serve(ServeArgs),
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,aws_config=warn,aws_smithy_runtime=warn".into()),
+        )
+        .init();
+    match Cli::parse().command {
+        Command::Serve(args) => run_serve(args).await,
+    }
+}
+
+async fn run_serve(args: ServeArgs) -> ExitCode {
+    let config = match args.validate() {
+        Ok(c) => c,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let leptos_options = match leptos::config::get_configuration(None) {
+        Ok(c) => c.leptos_options,
+        Err(e) => {
+            return fail(&format!(
+                "The site settings (LEPTOS_OUTPUT_NAME, LEPTOS_SITE_ROOT, …) are missing or wrong: {e}."
+            ))
+        }
+    };
+    let listen = config.listen;
+    let state = match build_state(config, leptos_options).await {
+        Ok(s) => s,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let listener = match tokio::net::TcpListener::bind(listen).await {
+        Ok(l) => l,
+        Err(e) => return fail(&format!("Cannot listen on {listen} (WARDEN_LISTEN): {e}.")),
+    };
+    tracing::info!("IoT Warden listening on http://{listen}");
+    match serve(listener, state).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("The server stopped: {e}.")),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("iot-warden: {message}");
+    ExitCode::from(2)
+}

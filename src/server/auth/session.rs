@@ -1,0 +1,42 @@
+//! What the session holds about the signed-in user, and the absolute timeout.
+//! (The idle timeout is the session layer's expiry, set in [`crate::server::http`].)
+
+use crate::domain::roles::Role;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use tower_sessions::Session;
+
+pub const USER_KEY: &str = "user";
+pub const PENDING_LOGIN_KEY: &str = "pending_login";
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionUser {
+    pub subject: String,
+    pub username: String,
+    pub name: Option<String>,
+    /// `None` for a user whose groups map to no role: signed in, but without access.
+    pub role: Option<Role>,
+    /// Unix seconds.
+    pub signed_in_at: i64,
+}
+
+/// The signed-in user, or `None`. A session older than `max_age` is destroyed here, so the
+/// absolute timeout holds however active the user is.
+pub async fn current_user(session: &Session, max_age: Duration) -> Option<SessionUser> {
+    let user: SessionUser = match session.get(USER_KEY).await {
+        Ok(u) => u?,
+        Err(e) => {
+            tracing::error!(error = %e, "session store failed");
+            return None;
+        }
+    };
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    if now - user.signed_in_at > max_age.as_secs() as i64 {
+        tracing::info!(user = %user.username, "session reached its absolute lifetime");
+        if let Err(e) = session.flush().await {
+            tracing::error!(error = %e, "could not destroy an expired session");
+        }
+        return None;
+    }
+    Some(user)
+}

@@ -1,0 +1,120 @@
+//! The one place SDK errors become the console's errors.
+
+use aws_sdk_iot::error::{ProvideErrorMetadata, SdkError};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AwsErrorKind {
+    NotFound,
+    AccessDenied,
+    /// Still throttled after the SDK's own retries.
+    Throttled,
+    /// Bad input AWS refused (a name it does not accept, …).
+    Invalid,
+    /// Network failure, timeout, or an AWS-side fault.
+    Unavailable,
+}
+
+/// An AWS call that failed: what kind, a message fit for users, and the request id to
+/// quote to support. The full SDK error is logged where it is made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AwsError {
+    pub kind: AwsErrorKind,
+    pub message: String,
+    pub request_id: Option<String>,
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (AWS request id {id})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AwsError {}
+
+impl AwsError {
+    pub fn not_found(what: impl Into<String>) -> Self {
+        AwsError { kind: AwsErrorKind::NotFound, message: what.into(), request_id: None }
+    }
+
+    /// Maps any SDK error; `operation` and `subject` name what was being done, for the message.
+    pub fn from_sdk<E, R>(err: SdkError<E, R>, operation: &str, subject: &str) -> Self
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        R: fmt::Debug,
+    {
+        let request_id = request_id_of(&err);
+        let (kind, message) = match &err {
+            SdkError::ServiceError(service) => {
+                let code = service.err().code().unwrap_or("");
+                classify(code, operation, subject)
+            }
+            SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => (
+                AwsErrorKind::Unavailable,
+                "AWS could not be reached; try again in a moment".to_string(),
+            ),
+            _ => (AwsErrorKind::Unavailable, format!("AWS gave an unexpected answer to {operation}")),
+        };
+        // The user sees `message`; the log keeps everything else.
+        tracing::warn!(operation, subject, ?kind, request_id = request_id.as_deref(), error = ?err, "AWS call failed");
+        AwsError { kind, message, request_id }
+    }
+}
+
+fn classify(code: &str, operation: &str, subject: &str) -> (AwsErrorKind, String) {
+    match code {
+        "ResourceNotFoundException" | "NotFoundException" => {
+            (AwsErrorKind::NotFound, format!("{subject} does not exist"))
+        }
+        "UnauthorizedException" | "AccessDeniedException" | "ForbiddenException" => (
+            AwsErrorKind::AccessDenied,
+            format!("the console's AWS credentials may not {operation}"),
+        ),
+        "ThrottlingException" | "TooManyRequestsException" | "LimitExceededException" => (
+            AwsErrorKind::Throttled,
+            "AWS is throttling the console's requests; try again shortly".to_string(),
+        ),
+        "InvalidRequestException" | "ValidationException" => {
+            (AwsErrorKind::Invalid, format!("AWS refused the request to {operation} for {subject}"))
+        }
+        _ => (AwsErrorKind::Unavailable, format!("AWS could not {operation} just now")),
+    }
+}
+
+fn request_id_of<E, R>(err: &SdkError<E, R>) -> Option<String>
+where
+    E: ProvideErrorMetadata,
+{
+    use aws_sdk_iot::operation::RequestId;
+    match err {
+        SdkError::ServiceError(s) => s.err().meta().request_id().map(str::to_string),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_codes_into_sentences() {
+        let (k, m) = classify("ResourceNotFoundException", "describe the thing", "Thing sensor-9");
+        assert_eq!(k, AwsErrorKind::NotFound);
+        assert_eq!(m, "Thing sensor-9 does not exist");
+        assert_eq!(classify("AccessDeniedException", "list things", "").0, AwsErrorKind::AccessDenied);
+        assert_eq!(classify("ThrottlingException", "list things", "").0, AwsErrorKind::Throttled);
+        let (k, m) = classify("InternalFailureException", "list things", "");
+        assert_eq!(k, AwsErrorKind::Unavailable);
+        assert!(!m.contains("Internal"), "AWS internals stay out of the message");
+    }
+
+    #[test]
+    fn display_quotes_the_request_id() {
+        let e = AwsError { kind: AwsErrorKind::Unavailable, message: "AWS could not list things just now".into(), request_id: Some("r-1".into()) };
+        assert_eq!(e.to_string(), "AWS could not list things just now (AWS request id r-1)");
+    }
+}

@@ -1,0 +1,241 @@
+//! The whole configuration: one clap struct, every option also an environment variable.
+//! AWS region, credentials and endpoint are not here: they come from the AWS SDK's own chain
+//! (`AWS_REGION`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`, instance roles, …).
+
+use crate::domain::roles::GroupRoleMap;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use url::Url;
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Address the console listens on.
+    #[arg(long, env = "WARDEN_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+    /// The URL users reach the console at; the OIDC redirect URI and the allowed origin derive from it.
+    #[arg(long, env = "WARDEN_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+    pub public_url: String,
+    /// OIDC issuer URL (discovery document at ISSUER/.well-known/openid-configuration).
+    #[arg(long, env = "WARDEN_OIDC_ISSUER")]
+    pub oidc_issuer: Option<String>,
+    /// OIDC client id registered for the console.
+    #[arg(long, env = "WARDEN_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+    /// OIDC client secret. Prefer the _FILE variant outside development.
+    #[arg(long, env = "WARDEN_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
+    /// File holding the OIDC client secret (trailing newline ignored).
+    #[arg(long, env = "WARDEN_OIDC_CLIENT_SECRET_FILE")]
+    pub oidc_client_secret_file: Option<PathBuf>,
+    /// IdP group → console role, as group=role pairs separated by commas.
+    #[arg(
+        long,
+        env = "WARDEN_ROLE_MAPPING",
+        default_value = "warden-admins=admin,warden-onboarding=onboarding,warden-auditors=auditor"
+    )]
+    pub role_mapping: String,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "WARDEN_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    pub session_idle_minutes: u64,
+    /// Hours after sign-in after which a session ends however active it is.
+    #[arg(long, env = "WARDEN_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: u64,
+    /// DynamoDB table holding device security events.
+    #[arg(long, env = "WARDEN_EVENTS_TABLE", default_value = "IoTSecurityEvents")]
+    pub events_table: String,
+}
+
+/// A secret that never shows in logs or debug output.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+/// Configuration that passed every check.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub public_url: Url,
+    pub oidc_issuer: Url,
+    pub oidc_client_id: String,
+    pub oidc_client_secret: Secret,
+    pub role_map: GroupRoleMap,
+    pub session_idle: Duration,
+    pub session_max: Duration,
+    pub events_table: String,
+}
+
+impl Config {
+    /// The origin (scheme://host[:port]) browsers send in the `Origin` header for this console.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    pub fn redirect_url(&self) -> String {
+        let mut u = self.public_url.clone();
+        u.set_path("/auth/callback");
+        u.set_query(None);
+        u.to_string()
+    }
+}
+
+/// One sentence naming the setting that is wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+fn missing(env: &str, flag: &str) -> ConfigError {
+    ConfigError(format!("{env} (--{flag}) is not set; the console cannot start without it."))
+}
+
+fn http_url(value: &str, env: &str, flag: &str) -> Result<Url, ConfigError> {
+    let url = Url::parse(value)
+        .map_err(|e| ConfigError(format!("{env} (--{flag}) = {value:?} is not a URL: {e}.")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(ConfigError(format!("{env} (--{flag}) = {value:?} must be an http:// or https:// URL.")));
+    }
+    Ok(url)
+}
+
+impl ServeArgs {
+    pub fn validate(self) -> Result<Config, ConfigError> {
+        let public_url = http_url(&self.public_url, "WARDEN_PUBLIC_URL", "public-url")?;
+        let issuer = self.oidc_issuer.ok_or_else(|| missing("WARDEN_OIDC_ISSUER", "oidc-issuer"))?;
+        let oidc_issuer = http_url(&issuer, "WARDEN_OIDC_ISSUER", "oidc-issuer")?;
+        let oidc_client_id = self
+            .oidc_client_id
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| missing("WARDEN_OIDC_CLIENT_ID", "oidc-client-id"))?;
+        let secret = match (self.oidc_client_secret, self.oidc_client_secret_file) {
+            (Some(_), Some(_)) => {
+                return Err(ConfigError(
+                    "Set either WARDEN_OIDC_CLIENT_SECRET or WARDEN_OIDC_CLIENT_SECRET_FILE, not both.".into(),
+                ))
+            }
+            (Some(s), None) => s,
+            (None, Some(path)) => std::fs::read_to_string(&path)
+                .map_err(|e| {
+                    ConfigError(format!(
+                        "WARDEN_OIDC_CLIENT_SECRET_FILE = {} cannot be read: {e}.",
+                        path.display()
+                    ))
+                })?
+                .trim_end_matches(['\r', '\n'])
+                .to_string(),
+            (None, None) => return Err(missing("WARDEN_OIDC_CLIENT_SECRET", "oidc-client-secret")),
+        };
+        if secret.is_empty() {
+            return Err(ConfigError("The OIDC client secret is empty.".into()));
+        }
+        let role_map = GroupRoleMap::parse(&self.role_mapping)
+            .map_err(|e| ConfigError(format!("WARDEN_ROLE_MAPPING (--role-mapping): {e}.")))?;
+        if self.session_idle_minutes == 0 || self.session_max_hours == 0 {
+            return Err(ConfigError(
+                "WARDEN_SESSION_IDLE_MINUTES and WARDEN_SESSION_MAX_HOURS must be at least 1.".into(),
+            ));
+        }
+        if self.session_idle_minutes > self.session_max_hours * 60 {
+            return Err(ConfigError(
+                "WARDEN_SESSION_IDLE_MINUTES is longer than WARDEN_SESSION_MAX_HOURS; the idle timeout would never apply.".into(),
+            ));
+        }
+        if !crate::domain::inventory::is_valid_table_name(&self.events_table) {
+            return Err(ConfigError(format!(
+                "WARDEN_EVENTS_TABLE = {:?} is not a valid DynamoDB table name (3–255 of a-z A-Z 0-9 _ - .).",
+                self.events_table
+            )));
+        }
+        Ok(Config {
+            listen: self.listen,
+            public_url,
+            oidc_issuer,
+            oidc_client_id,
+            oidc_client_secret: Secret(secret),
+            role_map,
+            session_idle: Duration::from_secs(self.session_idle_minutes * 60),
+            session_max: Duration::from_secs(self.session_max_hours * 3600),
+            events_table: self.events_table,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    fn parse(args: &[&str]) -> Result<Config, ConfigError> {
+        let mut argv = vec!["iot-warden"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).expect("clap accepts the flags").serve.validate()
+    }
+
+    const OK: [&str; 6] = [
+        "--oidc-issuer", "http://127.0.0.1:9400", "--oidc-client-id", "c", "--oidc-client-secret", "s",
+    ];
+
+    #[test]
+    fn accepts_a_complete_configuration() {
+        let c = parse(&OK).unwrap();
+        assert_eq!(c.public_origin(), "http://127.0.0.1:3000");
+        assert_eq!(c.redirect_url(), "http://127.0.0.1:3000/auth/callback");
+        assert!(!c.is_https());
+        assert!(!format!("{c:?}").contains("\"s\""), "secret must not show in debug output");
+    }
+
+    #[test]
+    fn names_the_missing_setting() {
+        let e = parse(&["--oidc-client-id", "c", "--oidc-client-secret", "s"]).unwrap_err();
+        assert!(e.to_string().contains("WARDEN_OIDC_ISSUER"), "{e}");
+        let e = parse(&["--oidc-issuer", "http://x", "--oidc-client-id", "c"]).unwrap_err();
+        assert!(e.to_string().contains("WARDEN_OIDC_CLIENT_SECRET"), "{e}");
+    }
+
+    #[test]
+    fn names_the_invalid_setting() {
+        let mut a = OK.to_vec();
+        a.extend(["--public-url", "ftp://x"]);
+        assert!(parse(&a).unwrap_err().to_string().contains("WARDEN_PUBLIC_URL"));
+        let mut a = OK.to_vec();
+        a.extend(["--role-mapping", "admins=root"]);
+        assert!(parse(&a).unwrap_err().to_string().contains("WARDEN_ROLE_MAPPING"));
+        let mut a = OK.to_vec();
+        a.extend(["--session-idle-minutes", "999", "--session-max-hours", "1"]);
+        assert!(parse(&a).unwrap_err().to_string().contains("IDLE"));
+        let mut a = OK.to_vec();
+        a.extend(["--events-table", "x"]);
+        assert!(parse(&a).unwrap_err().to_string().contains("WARDEN_EVENTS_TABLE"));
+    }
+
+    #[test]
+    fn reads_the_secret_from_a_file() {
+        let path = std::env::temp_dir().join(format!("warden-secret-{}", std::process::id()));
+        std::fs::write(&path, "from-file\n").unwrap();
+        let p = path.to_str().unwrap();
+        let c = parse(&["--oidc-issuer", "http://x", "--oidc-client-id", "c", "--oidc-client-secret-file", p]).unwrap();
+        assert_eq!(c.oidc_client_secret.expose(), "from-file");
+        std::fs::remove_file(path).ok();
+    }
+}

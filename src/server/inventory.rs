@@ -1,0 +1,254 @@
+//! The fleet inventory service: turns the console's queries into AWS calls through the
+//! narrow traits of [`crate::server::aws`], and AWS records into the rows pages show.
+
+use crate::domain::certs::{days_between, parse_certificate_pem, rfc3339};
+use crate::domain::inventory::{
+    is_valid_aws_name, pretty_json, sorted_pairs, CertificateDetail, CertificateSummary, Cursor, DeviceDetail,
+    DevicePage, DeviceQuery, DeviceRow, PolicyView, ShadowView, ThingGroupRow, ThingTypeRow, ValidQuery,
+};
+use crate::server::aws::{
+    certificate_id_of, AwsError, AwsErrorKind, CertificateDirectory, CertificateRecord, ShadowReader, ThingFilter,
+    ThingRecord, ThingRegistry,
+};
+use futures::future::try_join_all;
+use futures::stream::{self, StreamExt, TryStreamExt};
+use std::sync::Arc;
+
+/// AWS pages one request may read while looking for matches: bounds the latency of a
+/// filter that matches little in a large fleet. The page then offers "Next" to go on.
+const MAX_AWS_PAGES_PER_REQUEST: usize = 20;
+/// Concurrent AWS calls one request makes (AWS's per-API rates are 10–100 per second).
+const CONCURRENCY: usize = 8;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The user's input is wrong; the message says how.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+}
+
+pub struct Inventory {
+    things: Arc<dyn ThingRegistry>,
+    certs: Arc<dyn CertificateDirectory>,
+    shadows: Arc<dyn ShadowReader>,
+    now: fn() -> i64,
+}
+
+fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+impl Inventory {
+    pub fn new(things: Arc<dyn ThingRegistry>, certs: Arc<dyn CertificateDirectory>, shadows: Arc<dyn ShadowReader>) -> Self {
+        Inventory { things, certs, shadows, now: unix_now }
+    }
+
+    /// One page of devices matching the query.
+    pub async fn list_devices(&self, query: &DeviceQuery) -> Result<DevicePage, ServiceError> {
+        let q = query.validate().map_err(ServiceError::Invalid)?;
+        let (records, next) = self.matching_things(&q).await?;
+        let rows = stream::iter(records)
+            .map(|r| self.device_row(r))
+            .buffered(CONCURRENCY)
+            .try_collect()
+            .await?;
+        Ok(DevicePage { rows, next_cursor: next.map(|c| c.encode()) })
+    }
+
+    /// Walks AWS pages from the cursor until a page of matches is full, and says where the
+    /// next page starts.
+    async fn matching_things(&self, q: &ValidQuery) -> Result<(Vec<ThingRecord>, Option<Cursor>), ServiceError> {
+        let wanted = q.page_size as usize;
+        let mut cursor = q.cursor.clone();
+        let mut found = Vec::with_capacity(wanted);
+        for _ in 0..MAX_AWS_PAGES_PER_REQUEST {
+            let (records, aws_next) = self.source_page(q, cursor.aws_token.as_deref()).await?;
+            let len = records.len();
+            for (i, rec) in records.into_iter().enumerate().skip(cursor.skip as usize) {
+                let Some(rec) = rec.filter(|r| matches(q, r)) else { continue };
+                found.push(rec);
+                if found.len() == wanted {
+                    let next = if i + 1 < len {
+                        Some(Cursor { aws_token: cursor.aws_token.clone(), skip: (i + 1) as u32 })
+                    } else {
+                        aws_next.map(|t| Cursor { aws_token: Some(t), skip: 0 })
+                    };
+                    return Ok((found, next));
+                }
+            }
+            match aws_next {
+                Some(t) => cursor = Cursor { aws_token: Some(t), skip: 0 },
+                None => return Ok((found, None)),
+            }
+        }
+        Ok((found, Some(cursor)))
+    }
+
+    /// One AWS page of candidate things: from the group when one is named (AWS filters
+    /// group members by nothing else), otherwise from ListThings with AWS's own filters.
+    /// `None` stands where a group member was ruled out before describing it, so that
+    /// positions in the page, which cursors count, stay those of the AWS page.
+    async fn source_page(&self, q: &ValidQuery, token: Option<&str>) -> Result<(Vec<Option<ThingRecord>>, Option<String>), ServiceError> {
+        match &q.group {
+            Some(group) => {
+                let page = self.things.list_things_in_group(group, token).await.map_err(|e| match e.kind {
+                    AwsErrorKind::NotFound => ServiceError::NotFound(format!("There is no thing group named {group}.")),
+                    _ => e.into(),
+                })?;
+                // Describing costs a call per thing, so names the prefix rules out are not.
+                let records = try_join_all(page.items.iter().map(|name| async move {
+                    if q.name_prefix.as_ref().is_some_and(|p| !name.starts_with(p.as_str())) {
+                        return Ok(None);
+                    }
+                    match self.things.describe_thing(name).await {
+                        Ok(r) => Ok(Some(r)),
+                        // Deleted between the two calls: not an error, just gone.
+                        Err(e) if e.kind == AwsErrorKind::NotFound => Ok(None),
+                        Err(e) => Err(e),
+                    }
+                }))
+                .await?;
+                Ok((records, page.next_token))
+            }
+            None => {
+                let filter = ThingFilter { thing_type: q.thing_type.clone(), attribute: q.attribute.clone() };
+                let page = self.things.list_things(&filter, token).await?;
+                Ok((page.items.into_iter().map(Some).collect(), page.next_token))
+            }
+        }
+    }
+
+    async fn device_row(&self, rec: ThingRecord) -> Result<DeviceRow, ServiceError> {
+        let (groups, principals) =
+            futures::try_join!(self.things.groups_of_thing(&rec.name), self.things.principals_of_thing(&rec.name))?;
+        let cert_ids: Vec<&str> = principals.iter().filter_map(|p| certificate_id_of(p)).collect();
+        let certs = try_join_all(cert_ids.iter().map(|id| async move {
+            let cert = self.certs.describe_certificate(id).await?;
+            let policies = self.certs.policies_of_principal(&cert.arn).await?;
+            Ok::<_, AwsError>((cert, policies))
+        }))
+        .await?;
+        let mut policies: Vec<String> = certs.iter().flat_map(|(_, p)| p.iter().cloned()).collect();
+        policies.sort();
+        policies.dedup();
+        let now = (self.now)();
+        Ok(DeviceRow {
+            attributes: sorted_pairs(&rec.attributes),
+            name: rec.name,
+            thing_type: rec.thing_type,
+            groups,
+            certificates: certs
+                .into_iter()
+                .map(|(c, _)| CertificateSummary {
+                    days_left: c.not_after.map(|t| days_between(now, t)),
+                    not_after: c.not_after.map(rfc3339),
+                    id: c.id,
+                    status: c.status,
+                })
+                .collect(),
+            policies,
+        })
+    }
+
+    /// Everything the console knows about one device.
+    pub async fn device_detail(&self, name: &str) -> Result<DeviceDetail, ServiceError> {
+        if !is_valid_aws_name(name) {
+            return Err(ServiceError::Invalid(format!("{name:?} is not a valid thing name.")));
+        }
+        let thing = self.things.describe_thing(name).await.map_err(|e| match e.kind {
+            AwsErrorKind::NotFound => ServiceError::NotFound(format!("There is no device named {name}.")),
+            _ => e.into(),
+        })?;
+        let (groups, principals, shadow) = futures::try_join!(
+            self.things.groups_of_thing(name),
+            self.things.principals_of_thing(name),
+            self.shadows.classic_shadow(name),
+        )?;
+        let (cert_arns, other_principals): (Vec<String>, Vec<String>) =
+            principals.into_iter().partition(|p| certificate_id_of(p).is_some());
+        let certificates = try_join_all(cert_arns.iter().filter_map(|arn| certificate_id_of(arn)).map(|id| self.certificate_detail(id))).await?;
+        Ok(DeviceDetail {
+            name: thing.name,
+            arn: thing.arn,
+            thing_type: thing.thing_type,
+            version: thing.version,
+            attributes: sorted_pairs(&thing.attributes),
+            groups,
+            certificates,
+            other_principals,
+            shadow: shadow.as_ref().map(ShadowView::from_document),
+        })
+    }
+
+    async fn certificate_detail(&self, id: &str) -> Result<CertificateDetail, ServiceError> {
+        let cert: CertificateRecord = self.certs.describe_certificate(id).await?;
+        let names = self.certs.policies_of_principal(&cert.arn).await?;
+        let policies = try_join_all(names.iter().map(|n| async move {
+            let p = self.certs.get_policy(n).await?;
+            Ok::<_, AwsError>(PolicyView { document: pretty_json(&p.document), name: p.name, default_version: p.default_version })
+        }))
+        .await?;
+        let facts = cert.pem.as_deref().and_then(|pem| match parse_certificate_pem(pem) {
+            Ok(f) => Some(f),
+            Err(e) => {
+                tracing::warn!(certificate = id, error = %e, "certificate PEM could not be parsed");
+                None
+            }
+        });
+        let now = (self.now)();
+        Ok(CertificateDetail {
+            id: cert.id,
+            arn: cert.arn,
+            status: cert.status,
+            not_before: cert.not_before.map(rfc3339),
+            days_left: cert.not_after.map(|t| days_between(now, t)),
+            not_after: cert.not_after.map(rfc3339),
+            facts,
+            policies,
+        })
+    }
+
+    pub async fn thing_types(&self) -> Result<Vec<ThingTypeRow>, ServiceError> {
+        Ok(self
+            .things
+            .list_thing_types()
+            .await?
+            .into_iter()
+            .map(|t| ThingTypeRow {
+                name: t.name,
+                description: t.description,
+                searchable_attributes: t.searchable_attributes,
+                deprecated: t.deprecated,
+                created: t.created.map(rfc3339),
+            })
+            .collect())
+    }
+
+    pub async fn thing_groups(&self) -> Result<Vec<ThingGroupRow>, ServiceError> {
+        Ok(self
+            .things
+            .list_thing_groups()
+            .await?
+            .into_iter()
+            .map(|g| ThingGroupRow {
+                attributes: sorted_pairs(&g.attributes),
+                name: g.name,
+                description: g.description,
+                parent: g.parent,
+            })
+            .collect())
+    }
+}
+
+fn matches(q: &ValidQuery, r: &ThingRecord) -> bool {
+    q.name_prefix.as_ref().is_none_or(|p| r.name.starts_with(p.as_str()))
+        && q.thing_type.as_ref().is_none_or(|t| r.thing_type.as_ref() == Some(t))
+        && q.attribute.as_ref().is_none_or(|(k, v)| r.attributes.get(k) == Some(v))
+}
+
+#[cfg(test)]
+mod tests;

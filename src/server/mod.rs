@@ -1,0 +1,11 @@
+//! Everything that only runs on the server (feature `ssr`).
+
+pub mod auth;
+pub mod aws;
+pub mod config;
+pub mod http;
+pub mod inventory;
+pub mod pages;
+pub mod run;
+pub mod security;
+pub mod state;

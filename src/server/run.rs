@@ -1,0 +1,68 @@
+//! Starting and stopping the console: builds the state from the configuration and serves
+//! until SIGINT or SIGTERM.
+
+use crate::server::auth::Oidc;
+use crate::server::aws::{discover_data_endpoint, SdkIot, SdkShadows};
+use crate::server::config::Config;
+use crate::server::http::router;
+use crate::server::inventory::Inventory;
+use crate::server::state::AppState;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_sessions_memory_store::MemoryStore;
+
+/// A start-up failure, said in one sentence.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StartError(pub String);
+
+/// Builds the real state: AWS clients from the SDK's standard configuration chain.
+pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, StartError> {
+    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    if sdk.region().is_none() {
+        return Err(StartError("No AWS region is configured; set AWS_REGION (or a region in your AWS profile).".into()));
+    }
+    let data_endpoint = discover_data_endpoint(&sdk)
+        .await
+        .map_err(|e| StartError(format!("The AWS IoT data endpoint could not be found: {e}.")))?;
+    let iot = Arc::new(SdkIot::new(&sdk));
+    let shadows = Arc::new(SdkShadows::new(&sdk, data_endpoint));
+    let config = Arc::new(config);
+    Ok(AppState {
+        leptos_options,
+        oidc: Arc::new(Oidc::new(config.clone())),
+        inventory: Arc::new(Inventory::new(iot.clone(), iot, shadows)),
+        config,
+    })
+}
+
+/// Serves on `listener` until a shutdown signal.
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    // A first discovery now puts a misconfigured issuer in the log at start, not at the first
+    // sign-in; the console still starts, and sign-in retries, if the IdP is down.
+    if let Err(e) = state.oidc.rediscover().await {
+        tracing::warn!(issuer = %state.config.oidc_issuer, "sign-in provider not reachable yet: {e}");
+    }
+    let app = router(state, MemoryStore::default());
+    axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,22 @@
+//! What every request handler and server function can reach.
+
+use crate::server::auth::Oidc;
+use crate::server::config::Config;
+use crate::server::inventory::Inventory;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub config: Arc<Config>,
+    pub oidc: Arc<Oidc>,
+    pub inventory: Arc<Inventory>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

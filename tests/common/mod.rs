@@ -1,0 +1,102 @@
+//! Shared by the integration tests: the real app state over the AWS SDK (pointed at the
+//! local emulator by AWS_ENDPOINT_URL, as in production by the SDK chain), sessions planted
+//! straight into the session store, and request helpers.
+
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Request, Response};
+use axum::Router;
+use clap::Parser;
+use http_body_util::BodyExt;
+use iot_warden::domain::roles::Role;
+use iot_warden::server::auth::SessionUser;
+use iot_warden::server::config::ServeArgs;
+use iot_warden::server::http::{router, SESSION_COOKIE};
+use iot_warden::server::run::build_state;
+use std::collections::HashMap;
+use tower::ServiceExt;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::SessionStore;
+use tower_sessions_memory_store::MemoryStore;
+
+pub const ORIGIN: &str = "http://127.0.0.1:3000";
+
+#[derive(Parser)]
+struct Cli {
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+/// Fails with a clear message when the emulator is not configured, instead of timing out.
+pub fn require_emulator() {
+    assert!(
+        std::env::var("AWS_ENDPOINT_URL").is_ok(),
+        "integration tests need the local stack: run `stack/start.sh` and `source stack/env.sh` (the README's test command does both)"
+    );
+}
+
+pub struct TestApp {
+    pub router: Router,
+    pub store: MemoryStore,
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        require_emulator();
+        let args = Cli::parse_from([
+            "iot-warden",
+            "--oidc-issuer",
+            "http://127.0.0.1:9",
+            "--oidc-client-id",
+            "test",
+            "--oidc-client-secret",
+            "test",
+        ])
+        .serve;
+        let options = leptos::config::LeptosOptions::builder().output_name("iot-warden").build();
+        let state = build_state(args.validate().unwrap(), options).await.expect("state builds");
+        let store = MemoryStore::default();
+        TestApp { router: router(state, store.clone()), store }
+    }
+
+    /// A session as the callback would leave it, and the cookie that names it.
+    pub async fn session_for(&self, username: &str, role: Option<Role>, signed_in_secs_ago: i64) -> String {
+        let user = SessionUser {
+            subject: format!("sub-{username}"),
+            username: username.into(),
+            name: None,
+            role,
+            signed_in_at: time::OffsetDateTime::now_utc().unix_timestamp() - signed_in_secs_ago,
+        };
+        let mut record = Record {
+            id: Id::default(),
+            data: HashMap::from([("user".to_string(), serde_json::to_value(&user).unwrap())]),
+            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+        };
+        self.store.create(&mut record).await.unwrap();
+        format!("{SESSION_COOKIE}={}", record.id)
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Response<Body> {
+        self.router.clone().oneshot(req).await.unwrap()
+    }
+
+    /// POST to a server function the way the browser does: form-encoded, own Origin.
+    pub async fn call(&self, path: &str, body: &str, cookie: Option<&str>) -> (u16, String) {
+        let mut req = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::ACCEPT, "application/json");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let res = self.send(req.body(Body::from(body.to_string())).unwrap()).await;
+        let status = res.status().as_u16();
+        (status, body_text(res).await)
+    }
+}
+
+pub async fn body_text(res: Response<Body>) -> String {
+    String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes()).into_owned()
+}
