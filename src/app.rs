@@ -3,8 +3,9 @@
 use crate::api::viewer::{current_viewer, Viewer};
 use crate::api::ApiError;
 use crate::pages::{
-    device_page::DevicePage, devices_page::DevicesPage, home_page::HomePage, not_found_page::NotFoundPage,
-    thing_groups_page::ThingGroupsPage, thing_types_page::ThingTypesPage,
+    device_page::DevicePage, devices_page::DevicesPage, home_page::HomePage,
+    not_found_page::NotFoundPage, thing_groups_page::ThingGroupsPage,
+    thing_types_page::ThingTypesPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -15,7 +16,10 @@ use leptos_router::path;
 /// page's Content-Security-Policy learns this response's script nonce.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
+    if let (Some(nonce), Some(res)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
         let csp = crate::server::security::page_csp(&nonce.to_string());
         if let Ok(value) = axum::http::HeaderValue::from_str(&csp) {
             res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);

@@ -6,7 +6,11 @@ use iot_warden::server::run::{build_state, serve};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "iot-warden", version, about = "Security console for AWS IoT fleets")]
+#[command(
+    name = "iot-warden",
+    version,
+    about = "Security console for AWS IoT fleets"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

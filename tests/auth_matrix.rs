@@ -21,17 +21,49 @@ struct Expect {
 
 const TABLE: &[Expect] = &[
     // Says only who the caller is, so it answers everybody.
-    Expect { path: "/api/current_viewer", body: "", anonymous: 200, no_role: 200, roles: [200, 200, 200] },
-    Expect { path: "/api/list_devices", body: "", anonymous: 401, no_role: 403, roles: [200, 200, 200] },
-    Expect { path: "/api/get_device", body: "name=sensor-001", anonymous: 401, no_role: 403, roles: [200, 200, 200] },
-    Expect { path: "/api/list_thing_types", body: "", anonymous: 401, no_role: 403, roles: [200, 200, 200] },
-    Expect { path: "/api/list_thing_groups", body: "", anonymous: 401, no_role: 403, roles: [200, 200, 200] },
+    Expect {
+        path: "/api/current_viewer",
+        body: "",
+        anonymous: 200,
+        no_role: 200,
+        roles: [200, 200, 200],
+    },
+    Expect {
+        path: "/api/list_devices",
+        body: "",
+        anonymous: 401,
+        no_role: 403,
+        roles: [200, 200, 200],
+    },
+    Expect {
+        path: "/api/get_device",
+        body: "name=sensor-001",
+        anonymous: 401,
+        no_role: 403,
+        roles: [200, 200, 200],
+    },
+    Expect {
+        path: "/api/list_thing_types",
+        body: "",
+        anonymous: 401,
+        no_role: 403,
+        roles: [200, 200, 200],
+    },
+    Expect {
+        path: "/api/list_thing_groups",
+        body: "",
+        anonymous: 401,
+        no_role: 403,
+        roles: [200, 200, 200],
+    },
 ];
 
 #[tokio::test]
 async fn every_server_function_checks_the_role() {
     let app = TestApp::new().await;
-    let registered: Vec<String> = server_fn::axum::server_fn_paths().map(|(p, _)| p.to_string()).collect();
+    let registered: Vec<String> = server_fn::axum::server_fn_paths()
+        .map(|(p, _)| p.to_string())
+        .collect();
     for path in &registered {
         assert!(
             TABLE.iter().any(|e| e.path == path),
@@ -39,13 +71,18 @@ async fn every_server_function_checks_the_role() {
         );
     }
     for e in TABLE {
-        assert!(registered.iter().any(|p| p == e.path), "{} is in the matrix but not registered", e.path);
+        assert!(
+            registered.iter().any(|p| p == e.path),
+            "{} is in the matrix but not registered",
+            e.path
+        );
     }
 
     let no_role = app.session_for("nobody", None, 0).await;
     let by_role = [
         app.session_for("auditor", Some(Role::Auditor), 0).await,
-        app.session_for("onboarder", Some(Role::Onboarding), 0).await,
+        app.session_for("onboarder", Some(Role::Onboarding), 0)
+            .await,
         app.session_for("admin", Some(Role::Admin), 0).await,
     ];
     for e in TABLE {
@@ -54,7 +91,10 @@ async fn every_server_function_checks_the_role() {
         let (status, body) = app.call(e.path, e.body, Some(&no_role)).await;
         assert_eq!(status, e.no_role, "no role → {}: {body}", e.path);
         if e.no_role == 403 {
-            assert!(!body.contains("sensor-"), "a refusal must carry no fleet data: {body}");
+            assert!(
+                !body.contains("sensor-"),
+                "a refusal must carry no fleet data: {body}"
+            );
         }
         for (cookie, expected) in by_role.iter().zip(e.roles) {
             let (status, body) = app.call(e.path, e.body, Some(cookie)).await;
@@ -79,7 +119,13 @@ async fn cross_origin_and_originless_posts_are_refused() {
     }
     // Logout is a POST too: a cross-site form cannot sign the user out.
     let res = app
-        .send(Request::post("/auth/logout").header(header::ORIGIN, "http://evil.example").header(header::COOKIE, &admin).body(Body::empty()).unwrap())
+        .send(
+            Request::post("/auth/logout")
+                .header(header::ORIGIN, "http://evil.example")
+                .header(header::COOKIE, &admin)
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(res.status().as_u16(), 403);
     let (status, _) = app.call("/api/list_devices", "", Some(&admin)).await;
@@ -92,17 +138,29 @@ async fn logout_destroys_the_session() {
     let admin = app.session_for("admin", Some(Role::Admin), 0).await;
     assert_eq!(app.call("/api/list_devices", "", Some(&admin)).await.0, 200);
     let res = app
-        .send(Request::post("/auth/logout").header(header::ORIGIN, ORIGIN).header(header::COOKIE, &admin).body(Body::empty()).unwrap())
+        .send(
+            Request::post("/auth/logout")
+                .header(header::ORIGIN, ORIGIN)
+                .header(header::COOKIE, &admin)
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert!(res.status().is_redirection(), "{}", res.status());
-    assert_eq!(app.call("/api/list_devices", "", Some(&admin)).await.0, 401, "old cookie must be dead");
+    assert_eq!(
+        app.call("/api/list_devices", "", Some(&admin)).await.0,
+        401,
+        "old cookie must be dead"
+    );
 }
 
 #[tokio::test]
 async fn sessions_end_after_their_absolute_lifetime() {
     let app = TestApp::new().await;
     // Default maximum is 12 hours.
-    let old = app.session_for("admin", Some(Role::Admin), 12 * 3600 + 5).await;
+    let old = app
+        .session_for("admin", Some(Role::Admin), 12 * 3600 + 5)
+        .await;
     assert_eq!(app.call("/api/list_devices", "", Some(&old)).await.0, 401);
     let fresh = app.session_for("admin", Some(Role::Admin), 11 * 3600).await;
     assert_eq!(app.call("/api/list_devices", "", Some(&fresh)).await.0, 200);
@@ -111,23 +169,54 @@ async fn sessions_end_after_their_absolute_lifetime() {
 #[tokio::test]
 async fn pages_carry_security_headers_and_healthz_is_open() {
     let app = TestApp::new().await;
-    let res = app.send(Request::get("/").body(Body::empty()).unwrap()).await;
+    let res = app
+        .send(Request::get("/").body(Body::empty()).unwrap())
+        .await;
     assert_eq!(res.status().as_u16(), 200);
     let h = res.headers().clone();
-    let csp = h.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap().to_string();
+    let csp = h
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     let body = body_text(res).await;
-    let nonce = csp.split("'nonce-").nth(1).and_then(|s| s.split('\'').next()).expect("a nonce in script-src");
-    assert!(body.contains(&format!("nonce=\"{nonce}\"")), "the page's scripts carry the header's nonce");
-    assert!(csp.contains("'wasm-unsafe-eval'") && !csp.contains("unsafe-inline") && csp.contains("frame-ancestors 'none'"));
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|s| s.split('\'').next())
+        .expect("a nonce in script-src");
+    assert!(
+        body.contains(&format!("nonce=\"{nonce}\"")),
+        "the page's scripts carry the header's nonce"
+    );
+    assert!(
+        csp.contains("'wasm-unsafe-eval'")
+            && !csp.contains("unsafe-inline")
+            && csp.contains("frame-ancestors 'none'")
+    );
     assert_eq!(h.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff");
     assert!(h.get(header::REFERRER_POLICY).is_some());
-    assert!(h.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "no HSTS over plain http");
+    assert!(
+        h.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+        "no HSTS over plain http"
+    );
 
-    let again = app.send(Request::get("/").body(Body::empty()).unwrap()).await;
-    let csp2 = again.headers().get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap().to_string();
+    let again = app
+        .send(Request::get("/").body(Body::empty()).unwrap())
+        .await;
+    let csp2 = again
+        .headers()
+        .get(header::CONTENT_SECURITY_POLICY)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert_ne!(csp, csp2, "a new nonce for every response");
 
-    let res = app.send(Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    let res = app
+        .send(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await;
     assert_eq!(res.status().as_u16(), 200);
     assert_eq!(body_text(res).await, "ok");
 }
@@ -136,9 +225,14 @@ async fn pages_carry_security_headers_and_healthz_is_open() {
 async fn anonymous_pages_show_no_fleet_data() {
     let app = TestApp::new().await;
     for path in ["/devices", "/devices/sensor-001", "/thing-types"] {
-        let res = app.send(Request::get(path).body(Body::empty()).unwrap()).await;
+        let res = app
+            .send(Request::get(path).body(Body::empty()).unwrap())
+            .await;
         let body = body_text(res).await;
         assert!(body.contains("id=\"sign-in\""), "{path} offers sign-in");
-        assert!(!body.contains("factory-00") && !body.contains("RestrictiveSensorPolicy"), "{path} leaks data");
+        assert!(
+            !body.contains("factory-00") && !body.contains("RestrictiveSensorPolicy"),
+            "{path} leaks data"
+        );
     }
 }

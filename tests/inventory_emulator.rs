@@ -4,7 +4,9 @@
 mod common;
 
 use iot_warden::domain::inventory::DeviceQuery;
-use iot_warden::server::aws::{AwsErrorKind, CertificateDirectory, SdkIot, SdkShadows, ShadowReader, ThingRegistry};
+use iot_warden::server::aws::{
+    AwsErrorKind, CertificateDirectory, SdkIot, SdkShadows, ShadowReader, ThingRegistry,
+};
 use iot_warden::server::inventory::{Inventory, ServiceError};
 use std::sync::Arc;
 
@@ -20,7 +22,10 @@ async fn inventory() -> Inventory {
 }
 
 fn q(f: impl FnOnce(&mut DeviceQuery)) -> DeviceQuery {
-    let mut q = DeviceQuery { name_prefix: "sensor-".into(), ..Default::default() };
+    let mut q = DeviceQuery {
+        name_prefix: "sensor-".into(),
+        ..Default::default()
+    };
     f(&mut q);
     q
 }
@@ -32,8 +37,12 @@ async fn lists_the_seeded_sensors_with_certificates_and_policies() {
     assert_eq!(names, ["sensor-001", "sensor-002", "sensor-003"]);
     for (i, row) in page.rows.iter().enumerate() {
         assert_eq!(row.thing_type.as_deref(), Some("IndustrialSensor"));
-        assert!(row.attributes.contains(&("location".into(), format!("factory-00{}", i + 1))));
-        assert!(row.attributes.contains(&("firmwareVersion".into(), "1.0.0".into())));
+        assert!(row
+            .attributes
+            .contains(&("location".into(), format!("factory-00{}", i + 1))));
+        assert!(row
+            .attributes
+            .contains(&("firmwareVersion".into(), "1.0.0".into())));
         assert_eq!(row.groups, ["IndustrialSensors"]);
         assert_eq!(row.policies, ["RestrictiveSensorPolicy"]);
         assert_eq!(row.certificates.len(), 1, "{}: one certificate", row.name);
@@ -45,21 +54,41 @@ async fn lists_the_seeded_sensors_with_certificates_and_policies() {
 #[tokio::test]
 async fn filters_combine_and_page() {
     let inv = inventory().await;
-    let page = inv.list_devices(&q(|q| q.attribute = "location=factory-002".into())).await.unwrap();
-    assert_eq!(page.rows.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["sensor-002"]);
+    let page = inv
+        .list_devices(&q(|q| q.attribute = "location=factory-002".into()))
+        .await
+        .unwrap();
+    assert_eq!(
+        page.rows
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>(),
+        ["sensor-002"]
+    );
 
-    let page = inv.list_devices(&q(|q| q.group = "IndustrialSensors".into())).await.unwrap();
+    let page = inv
+        .list_devices(&q(|q| q.group = "IndustrialSensors".into()))
+        .await
+        .unwrap();
     assert_eq!(page.rows.len(), 3);
 
-    let page = inv.list_devices(&q(|q| q.thing_type = "NoSuchType".into())).await;
+    let page = inv
+        .list_devices(&q(|q| q.thing_type = "NoSuchType".into()))
+        .await;
     // AWS answers an unknown type with an empty list or a not-found; either way no rows.
     assert!(page.map(|p| p.rows.is_empty()).unwrap_or(true));
 
     let first = inv.list_devices(&q(|q| q.page_size = 10)).await.unwrap();
     assert!(first.next_cursor.is_none(), "three sensors fit one page");
 
-    let err = inv.list_devices(&q(|q| q.group = "NoSuchGroup".into())).await.unwrap_err();
-    assert!(matches!(err, ServiceError::NotFound(ref m) if m.contains("NoSuchGroup")), "{err:?}");
+    let err = inv
+        .list_devices(&q(|q| q.group = "NoSuchGroup".into()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ServiceError::NotFound(ref m) if m.contains("NoSuchGroup")),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -73,7 +102,9 @@ async fn detail_shows_policy_document_real_validity_and_shadow() {
     assert_eq!(cert.not_after.as_deref(), Some(facts.not_after.as_str()));
     assert_eq!(cert.not_before.as_deref(), Some(facts.not_before.as_str()));
     assert_eq!(cert.policies[0].name, "RestrictiveSensorPolicy");
-    assert!(cert.policies[0].document.contains("${iot:Connection.Thing.ThingName}"));
+    assert!(cert.policies[0]
+        .document
+        .contains("${iot:Connection.Thing.ThingName}"));
     let shadow = d.shadow.expect("sensor-001 has a shadow");
     assert!(shadow.delta.is_some(), "desired differs from reported");
 }
@@ -83,7 +114,11 @@ async fn csr_certificate_carries_the_devices_own_ec_key() {
     let d = inventory().await.device_detail("sensor-003").await.unwrap();
     let facts = d.certificates[0].facts.as_ref().unwrap();
     assert_eq!(facts.key_algorithm, "EC P-256");
-    assert!(facts.issuer.contains("Amazon Web Services"), "{}", facts.issuer);
+    assert!(
+        facts.issuer.contains("Amazon Web Services"),
+        "{}",
+        facts.issuer
+    );
 }
 
 #[tokio::test]
@@ -96,11 +131,19 @@ async fn missing_things_are_clear_not_found_errors() {
     let err = iot.get_policy("NoSuchPolicy").await.unwrap_err();
     assert_eq!(err.kind, AwsErrorKind::NotFound);
     let shadows = SdkShadows::new(&sdk, None);
-    assert_eq!(shadows.classic_shadow("sensor-003").await.unwrap(), None, "no shadow is not an error");
+    assert_eq!(
+        shadows.classic_shadow("sensor-003").await.unwrap(),
+        None,
+        "no shadow is not an error"
+    );
     let types = iot.list_thing_types().await.unwrap();
     assert!(types.iter().any(|t| t.name == "IndustrialSensor"));
     let groups = iot.list_thing_groups().await.unwrap();
     assert!(groups.iter().any(|g| g.name == "IndustrialSensors"));
-    let err = inventory().await.device_detail("does-not-exist-42").await.unwrap_err();
+    let err = inventory()
+        .await
+        .device_detail("does-not-exist-42")
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServiceError::NotFound(_)));
 }

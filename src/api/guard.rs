@@ -4,8 +4,8 @@
 use super::ApiError;
 use crate::api::viewer::Viewer;
 use crate::domain::roles::Permission;
-use crate::server::aws::AwsErrorKind;
 use crate::server::auth::{current_user, SessionUser};
+use crate::server::aws::AwsErrorKind;
 use crate::server::inventory::ServiceError;
 use crate::server::state::AppState;
 use leptos::prelude::*;
@@ -15,7 +15,10 @@ use tower_sessions::Session;
 /// Sets the response status for `err` and hands it back, for `return Err(fail(..))`.
 pub fn fail(err: ApiError) -> ApiError {
     if let Some(res) = use_context::<ResponseOptions>() {
-        res.set_status(axum::http::StatusCode::from_u16(err.status()).unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR));
+        res.set_status(
+            axum::http::StatusCode::from_u16(err.status())
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
     }
     err
 }
@@ -23,14 +26,18 @@ pub fn fail(err: ApiError) -> ApiError {
 fn app_state() -> Result<AppState, ApiError> {
     use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from the server-function context");
-        fail(ApiError::Unavailable("The console is misconfigured; see its log.".into()))
+        fail(ApiError::Unavailable(
+            "The console is misconfigured; see its log.".into(),
+        ))
     })
 }
 
 async fn session_user(state: &AppState) -> Result<Option<SessionUser>, ApiError> {
     let session: Session = leptos_axum::extract().await.map_err(|e| {
         tracing::error!(error = %e, "no session layer");
-        fail(ApiError::Unavailable("Sessions are unavailable; see the console's log.".into()))
+        fail(ApiError::Unavailable(
+            "Sessions are unavailable; see the console's log.".into(),
+        ))
     })?;
     Ok(current_user(&session, state.config.session_max).await)
 }
@@ -39,14 +46,23 @@ async fn session_user(state: &AppState) -> Result<Option<SessionUser>, ApiError>
 pub async fn anyone() -> Result<(AppState, Option<Viewer>), ApiError> {
     let state = app_state()?;
     let user = session_user(&state).await?;
-    Ok((state, user.map(|u| Viewer { username: u.username, name: u.name, role: u.role })))
+    Ok((
+        state,
+        user.map(|u| Viewer {
+            username: u.username,
+            name: u.name,
+            role: u.role,
+        }),
+    ))
 }
 
 /// The signed-in user's role must grant `permission`: 401 without a session, 403 without
 /// the right role.
 pub async fn require(permission: Permission) -> Result<(AppState, SessionUser), ApiError> {
     let state = app_state()?;
-    let user = session_user(&state).await?.ok_or_else(|| fail(ApiError::Unauthenticated))?;
+    let user = session_user(&state)
+        .await?
+        .ok_or_else(|| fail(ApiError::Unauthenticated))?;
     match user.role {
         Some(role) if role.allows(permission) => Ok((state, user)),
         _ => {
@@ -62,13 +78,19 @@ pub fn answer<T>(result: Result<T, ServiceError>) -> Result<T, ApiError> {
         fail(match e {
             ServiceError::Invalid(m) => ApiError::Invalid(m),
             ServiceError::NotFound(m) => ApiError::NotFound(m),
-            ServiceError::Aws(a) if a.kind == AwsErrorKind::NotFound => ApiError::NotFound(capitalized(&a.to_string())),
-            ServiceError::Aws(a) => ApiError::Unavailable(format!("{}.", capitalized(&a.to_string()))),
+            ServiceError::Aws(a) if a.kind == AwsErrorKind::NotFound => {
+                ApiError::NotFound(capitalized(&a.to_string()))
+            }
+            ServiceError::Aws(a) => {
+                ApiError::Unavailable(format!("{}.", capitalized(&a.to_string())))
+            }
         })
     })
 }
 
 fn capitalized(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }

@@ -1,7 +1,9 @@
 //! Fleet inventory: devices, one device, thing types, thing groups.
 
 use super::ApiError;
-use crate::domain::inventory::{DeviceDetail, DevicePage, DeviceQuery, ThingGroupRow, ThingTypeRow};
+use crate::domain::inventory::{
+    DeviceDetail, DevicePage, DeviceQuery, ThingGroupRow, ThingTypeRow,
+};
 #[cfg(feature = "ssr")]
 use crate::domain::roles::Permission;
 use leptos::prelude::*;

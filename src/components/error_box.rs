@@ -5,8 +5,12 @@ use leptos::prelude::*;
 #[component]
 pub fn ErrorBox(error: ApiError) -> impl IntoView {
     let action = match error {
-        ApiError::Unauthenticated => Some(view! { <a href="/auth/login" rel="external">"Sign in"</a> }.into_any()),
-        ApiError::Unavailable(_) | ApiError::Transport(_) => Some(view! { <span>"Reload the page to try again."</span> }.into_any()),
+        ApiError::Unauthenticated => {
+            Some(view! { <a href="/auth/login" rel="external">"Sign in"</a> }.into_any())
+        }
+        ApiError::Unavailable(_) | ApiError::Transport(_) => {
+            Some(view! { <span>"Reload the page to try again."</span> }.into_any())
+        }
         _ => None,
     };
     view! {

@@ -1,9 +1,12 @@
 //! What a device certificate says about itself, read from its PEM.
 
-use serde::{Deserialize, Serialize};
 use ::time::format_description::well_known::Rfc3339;
 use ::time::OffsetDateTime;
-use x509_parser::oid_registry::{OID_EC_P256, OID_KEY_TYPE_EC_PUBLIC_KEY, OID_NIST_EC_P384, OID_NIST_EC_P521, OID_PKCS1_RSAENCRYPTION};
+use serde::{Deserialize, Serialize};
+use x509_parser::oid_registry::{
+    OID_EC_P256, OID_KEY_TYPE_EC_PUBLIC_KEY, OID_NIST_EC_P384, OID_NIST_EC_P521,
+    OID_PKCS1_RSAENCRYPTION,
+};
 use x509_parser::prelude::*;
 
 /// The facts the console shows for a certificate.
@@ -34,13 +37,19 @@ pub fn parse_certificate_pem(pem_text: &str) -> Result<CertificateFacts, CertErr
     if pem.label != "CERTIFICATE" {
         return Err(CertError::NotPem);
     }
-    let cert = pem.parse_x509().map_err(|e| CertError::Malformed(e.to_string()))?;
+    let cert = pem
+        .parse_x509()
+        .map_err(|e| CertError::Malformed(e.to_string()))?;
     let spki = cert.public_key();
     let algorithm = &spki.algorithm.algorithm;
     let key_algorithm = if *algorithm == OID_PKCS1_RSAENCRYPTION {
         "RSA".to_string()
     } else if *algorithm == OID_KEY_TYPE_EC_PUBLIC_KEY {
-        let curve = spki.algorithm.parameters.as_ref().and_then(|p| p.as_oid().ok());
+        let curve = spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.as_oid().ok());
         match curve {
             Some(c) if c == OID_EC_P256 => "EC P-256".to_string(),
             Some(c) if c == OID_NIST_EC_P384 => "EC P-384".to_string(),
@@ -108,7 +117,10 @@ mod tests {
         let key = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n";
         assert!(parse_certificate_pem(key).is_err());
         let broken = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
-        assert!(matches!(parse_certificate_pem(broken), Err(CertError::Malformed(_))));
+        assert!(matches!(
+            parse_certificate_pem(broken),
+            Err(CertError::Malformed(_))
+        ));
     }
 
     #[test]

@@ -24,7 +24,9 @@ pub struct DeviceQuery {
 impl DeviceQuery {
     /// The query as URL parameters (empty fields left out), for links between pages.
     pub fn to_query_string(&self) -> String {
-        let page_size = (self.page_size != 0).then(|| self.page_size.to_string()).unwrap_or_default();
+        let page_size = (self.page_size != 0)
+            .then(|| self.page_size.to_string())
+            .unwrap_or_default();
         [
             ("name_prefix", self.name_prefix.as_str()),
             ("thing_type", &self.thing_type),
@@ -94,21 +96,23 @@ impl Cursor {
 pub fn is_valid_aws_name(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 128
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-'))
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '-'))
 }
 
 /// DynamoDB's rule for table names: 3–255 of `[a-zA-Z0-9_.-]`.
 pub fn is_valid_table_name(s: &str) -> bool {
-    (3..=255).contains(&s.len()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    (3..=255).contains(&s.len())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
 }
 
 /// Attribute names and values: AWS allows `[a-zA-Z0-9_.,@/:#=\[\]-]`, names up to 128,
 /// values up to 800 characters.
 fn is_valid_attribute_part(s: &str, max: usize) -> bool {
     s.len() <= max
-        && s.chars().all(|c| {
-            c.is_ascii_alphanumeric() || "_.,@/:#=[]-".contains(c)
-        })
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.,@/:#=[]-".contains(c))
 }
 
 impl DeviceQuery {
@@ -120,7 +124,11 @@ impl DeviceQuery {
         };
         let name_prefix = opt(&self.name_prefix);
         if let Some(p) = &name_prefix {
-            if p.len() > 128 || !p.chars().all(|c| c.is_ascii_alphanumeric() || ":_-".contains(c)) {
+            if p.len() > 128
+                || !p
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ":_-".contains(c))
+            {
                 return Err("The name prefix may only hold letters, digits, ':', '_' and '-' (at most 128).".into());
             }
         }
@@ -143,9 +151,14 @@ impl DeviceQuery {
                     .split_once('=')
                     .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
                     .filter(|(k, v)| !k.is_empty() && !v.is_empty())
-                    .ok_or("The attribute filter must look like key=value, e.g. location=factory-001.")?;
+                    .ok_or(
+                        "The attribute filter must look like key=value, e.g. location=factory-001.",
+                    )?;
                 if !is_valid_attribute_part(&k, 128) || !is_valid_attribute_part(&v, 800) {
-                    return Err("The attribute filter holds characters AWS does not allow in attributes.".into());
+                    return Err(
+                        "The attribute filter holds characters AWS does not allow in attributes."
+                            .into(),
+                    );
                 }
                 Some((k, v))
             }
@@ -153,11 +166,23 @@ impl DeviceQuery {
         let page_size = match self.page_size {
             0 => DEFAULT_PAGE_SIZE,
             n if PAGE_SIZES.contains(&n) => n,
-            n => return Err(format!("Page size {n} is not offered; choose 10, 25, 50 or 100.")),
+            n => {
+                return Err(format!(
+                    "Page size {n} is not offered; choose 10, 25, 50 or 100."
+                ))
+            }
         };
-        let cursor = Cursor::decode(&self.cursor)
-            .ok_or("The page position in the address is damaged; start again from the first page.")?;
-        Ok(ValidQuery { name_prefix, thing_type, group, attribute, page_size, cursor })
+        let cursor = Cursor::decode(&self.cursor).ok_or(
+            "The page position in the address is damaged; start again from the first page.",
+        )?;
+        Ok(ValidQuery {
+            name_prefix,
+            thing_type,
+            group,
+            attribute,
+            page_size,
+            cursor,
+        })
     }
 }
 
@@ -276,8 +301,13 @@ pub struct ThingGroupRow {
 }
 
 /// Sorted `(key, value)` pairs, so attributes show in a stable order.
-pub fn sorted_pairs<'a>(it: impl IntoIterator<Item = (&'a String, &'a String)>) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = it.into_iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+pub fn sorted_pairs<'a>(
+    it: impl IntoIterator<Item = (&'a String, &'a String)>,
+) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = it
+        .into_iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     v.sort();
     v
 }
@@ -288,7 +318,10 @@ mod tests {
 
     #[test]
     fn cursor_round_trips_tokens_with_colons() {
-        let c = Cursor { aws_token: Some("ab:cd==".into()), skip: 7 };
+        let c = Cursor {
+            aws_token: Some("ab:cd==".into()),
+            skip: 7,
+        };
         assert_eq!(Cursor::decode(&c.encode()), Some(c));
         assert_eq!(Cursor::decode(""), Some(Cursor::default()));
         assert_eq!(Cursor::decode("x:abc"), None);
@@ -306,10 +339,19 @@ mod tests {
 
     #[test]
     fn attribute_filter_needs_key_and_value() {
-        let q = DeviceQuery { attribute: " location = factory-001 ".into(), ..Default::default() };
-        assert_eq!(q.validate().unwrap().attribute, Some(("location".into(), "factory-001".into())));
+        let q = DeviceQuery {
+            attribute: " location = factory-001 ".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            q.validate().unwrap().attribute,
+            Some(("location".into(), "factory-001".into()))
+        );
         for bad in ["location", "=x", "k=", "k=v w"] {
-            let q = DeviceQuery { attribute: bad.into(), ..Default::default() };
+            let q = DeviceQuery {
+                attribute: bad.into(),
+                ..Default::default()
+            };
             assert!(q.validate().is_err(), "{bad:?} should be refused");
         }
     }
@@ -321,22 +363,39 @@ mod tests {
         assert!(!is_valid_aws_name(""));
         assert!(!is_valid_aws_name("has space"));
         assert!(!is_valid_aws_name(&"x".repeat(129)));
-        let q = DeviceQuery { group: "bad group".into(), ..Default::default() };
+        let q = DeviceQuery {
+            group: "bad group".into(),
+            ..Default::default()
+        };
         assert!(q.validate().unwrap_err().contains("thing group"));
     }
 
     #[test]
     fn page_size_must_be_offered() {
-        let q = DeviceQuery { page_size: 50, ..Default::default() };
+        let q = DeviceQuery {
+            page_size: 50,
+            ..Default::default()
+        };
         assert_eq!(q.validate().unwrap().page_size, 50);
-        let q = DeviceQuery { page_size: 7, ..Default::default() };
+        let q = DeviceQuery {
+            page_size: 7,
+            ..Default::default()
+        };
         assert!(q.validate().is_err());
     }
 
     #[test]
     fn query_strings_leave_out_empty_fields_and_encode_values() {
-        let q = DeviceQuery { attribute: "location=factory 1".into(), page_size: 50, cursor: "3:a/b".into(), ..Default::default() };
-        assert_eq!(q.to_query_string(), "attribute=location%3Dfactory%201&page_size=50&cursor=3%3Aa%2Fb");
+        let q = DeviceQuery {
+            attribute: "location=factory 1".into(),
+            page_size: 50,
+            cursor: "3:a/b".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            q.to_query_string(),
+            "attribute=location%3Dfactory%201&page_size=50&cursor=3%3Aa%2Fb"
+        );
         assert_eq!(DeviceQuery::default().to_query_string(), "");
     }
 
@@ -348,7 +407,8 @@ mod tests {
         assert!(v.reported.unwrap().contains("22"));
         assert!(v.delta.is_some());
         assert_eq!(v.version, Some(3));
-        let v = ShadowView::from_document(&serde_json::json!({"state": {"reported": {"on": true}}}));
+        let v =
+            ShadowView::from_document(&serde_json::json!({"state": {"reported": {"on": true}}}));
         assert_eq!(v.desired, None);
         assert_eq!(v.delta, None);
     }

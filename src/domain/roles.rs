@@ -60,7 +60,9 @@ pub struct GroupRoleMap {
 pub enum MappingError {
     #[error("entry {0:?} is not of the form group=role")]
     NotAPair(String),
-    #[error("entry {entry:?} names the unknown role {role:?}; roles are admin, onboarding, auditor")]
+    #[error(
+        "entry {entry:?} names the unknown role {role:?}; roles are admin, onboarding, auditor"
+    )]
     UnknownRole { entry: String, role: String },
     #[error("the mapping is empty; give at least one group=role")]
     Empty,
@@ -116,7 +118,10 @@ mod tests {
     fn parses_pairs_and_maps_groups() {
         let m = GroupRoleMap::parse("warden-admins=admin, warden-auditors = auditor").unwrap();
         assert_eq!(m.role_for(&groups(&["warden-admins"])), Some(Role::Admin));
-        assert_eq!(m.role_for(&groups(&["warden-auditors"])), Some(Role::Auditor));
+        assert_eq!(
+            m.role_for(&groups(&["warden-auditors"])),
+            Some(Role::Auditor)
+        );
         assert_eq!(m.role_for(&groups(&["staff"])), None);
         assert_eq!(m.role_for(&[]), None);
     }
@@ -131,7 +136,10 @@ mod tests {
     #[test]
     fn rejects_bad_specs_with_a_reason() {
         assert_eq!(GroupRoleMap::parse(""), Err(MappingError::Empty));
-        assert_eq!(GroupRoleMap::parse("admins"), Err(MappingError::NotAPair("admins".into())));
+        assert_eq!(
+            GroupRoleMap::parse("admins"),
+            Err(MappingError::NotAPair("admins".into()))
+        );
         assert!(matches!(
             GroupRoleMap::parse("admins=root"),
             Err(MappingError::UnknownRole { .. })

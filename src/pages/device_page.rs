@@ -87,7 +87,13 @@ fn CertificateView(c: CertificateDetail) -> impl IntoView {
         "{} → {}{}",
         c.not_before.clone().unwrap_or_else(|| "?".into()),
         c.not_after.clone().unwrap_or_else(|| "?".into()),
-        c.days_left.map(|d| if d < 0 { " (expired)".to_string() } else { format!(" ({d} days left)") }).unwrap_or_default()
+        c.days_left
+            .map(|d| if d < 0 {
+                " (expired)".to_string()
+            } else {
+                format!(" ({d} days left)")
+            })
+            .unwrap_or_default()
     );
     let facts = c.facts.clone();
     view! {

@@ -1,6 +1,9 @@
 use crate::api::inventory::list_devices;
 use crate::components::{ErrorBox, Loading, RequireRole};
-use crate::domain::inventory::{CertificateSummary, DevicePage, DeviceQuery, DeviceRow, PAGE_SIZES, DEFAULT_PAGE_SIZE, percent_encode};
+use crate::domain::inventory::{
+    percent_encode, CertificateSummary, DevicePage, DeviceQuery, DeviceRow, DEFAULT_PAGE_SIZE,
+    PAGE_SIZES,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -46,7 +49,11 @@ fn DevicesView() -> impl IntoView {
 /// A plain GET form: filtering works the same with JavaScript off.
 #[component]
 fn DeviceFilters(query: DeviceQuery) -> impl IntoView {
-    let size = if query.page_size == 0 { DEFAULT_PAGE_SIZE } else { query.page_size };
+    let size = if query.page_size == 0 {
+        DEFAULT_PAGE_SIZE
+    } else {
+        query.page_size
+    };
     view! {
         <form id="device-filters" class="filters" method="get" action="/devices" role="search">
             <label>"Name starts with" <input name="name_prefix" value=query.name_prefix autocomplete="off"/></label>
@@ -66,7 +73,10 @@ fn DeviceFilters(query: DeviceQuery) -> impl IntoView {
 
 #[component]
 fn DeviceTable(page: DevicePage, query: DeviceQuery) -> impl IntoView {
-    let filtered = !(query.name_prefix.is_empty() && query.thing_type.is_empty() && query.group.is_empty() && query.attribute.is_empty());
+    let filtered = !(query.name_prefix.is_empty()
+        && query.thing_type.is_empty()
+        && query.group.is_empty()
+        && query.attribute.is_empty());
     let on_later_page = !query.cursor.is_empty();
     if page.rows.is_empty() {
         let text = match (filtered, on_later_page) {
@@ -131,7 +141,9 @@ fn DeviceRowView(row: DeviceRow) -> impl IntoView {
 fn CertBadge(cert: CertificateSummary) -> impl IntoView {
     let expiry = match (&cert.not_after, cert.days_left) {
         (Some(date), Some(days)) if days < 0 => format!("expired {}", &date[..10.min(date.len())]),
-        (Some(date), Some(days)) => format!("expires {} ({days} days)", &date[..10.min(date.len())]),
+        (Some(date), Some(days)) => {
+            format!("expires {} ({days} days)", &date[..10.min(date.len())])
+        }
         _ => "expiry unknown".into(),
     };
     let class = format!("status status-{}", cert.status.to_lowercase());
@@ -148,11 +160,17 @@ fn CertBadge(cert: CertificateSummary) -> impl IntoView {
 #[component]
 fn Pager(page: DevicePage, query: DeviceQuery) -> impl IntoView {
     let first = (!query.cursor.is_empty()).then(|| {
-        let q = DeviceQuery { cursor: String::new(), ..query.clone() };
+        let q = DeviceQuery {
+            cursor: String::new(),
+            ..query.clone()
+        };
         view! { <a href=format!("/devices?{}", q.to_query_string())>"First page"</a> }
     });
     let next = page.next_cursor.map(|c| {
-        let q = DeviceQuery { cursor: c, ..query.clone() };
+        let q = DeviceQuery {
+            cursor: c,
+            ..query.clone()
+        };
         view! { <a href=format!("/devices?{}", q.to_query_string()) rel="next">"Next page"</a> }
     });
     view! { <nav class="pager" aria-label="Pages">{first} {next}</nav> }

@@ -15,7 +15,11 @@ pub struct ServeArgs {
     #[arg(long, env = "WARDEN_LISTEN", default_value = "127.0.0.1:3000")]
     pub listen: SocketAddr,
     /// The URL users reach the console at; the OIDC redirect URI and the allowed origin derive from it.
-    #[arg(long, env = "WARDEN_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+    #[arg(
+        long,
+        env = "WARDEN_PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000"
+    )]
     pub public_url: String,
     /// OIDC issuer URL (discovery document at ISSUER/.well-known/openid-configuration).
     #[arg(long, env = "WARDEN_OIDC_ISSUER")]
@@ -101,14 +105,18 @@ impl Config {
 pub struct ConfigError(String);
 
 fn missing(env: &str, flag: &str) -> ConfigError {
-    ConfigError(format!("{env} (--{flag}) is not set; the console cannot start without it."))
+    ConfigError(format!(
+        "{env} (--{flag}) is not set; the console cannot start without it."
+    ))
 }
 
 fn http_url(value: &str, env: &str, flag: &str) -> Result<Url, ConfigError> {
     let url = Url::parse(value)
         .map_err(|e| ConfigError(format!("{env} (--{flag}) = {value:?} is not a URL: {e}.")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(ConfigError(format!("{env} (--{flag}) = {value:?} must be an http:// or https:// URL.")));
+        return Err(ConfigError(format!(
+            "{env} (--{flag}) = {value:?} must be an http:// or https:// URL."
+        )));
     }
     Ok(url)
 }
@@ -116,18 +124,19 @@ fn http_url(value: &str, env: &str, flag: &str) -> Result<Url, ConfigError> {
 impl ServeArgs {
     pub fn validate(self) -> Result<Config, ConfigError> {
         let public_url = http_url(&self.public_url, "WARDEN_PUBLIC_URL", "public-url")?;
-        let issuer = self.oidc_issuer.ok_or_else(|| missing("WARDEN_OIDC_ISSUER", "oidc-issuer"))?;
+        let issuer = self
+            .oidc_issuer
+            .ok_or_else(|| missing("WARDEN_OIDC_ISSUER", "oidc-issuer"))?;
         let oidc_issuer = http_url(&issuer, "WARDEN_OIDC_ISSUER", "oidc-issuer")?;
         let oidc_client_id = self
             .oidc_client_id
             .filter(|s| !s.trim().is_empty())
             .ok_or_else(|| missing("WARDEN_OIDC_CLIENT_ID", "oidc-client-id"))?;
         let secret = match (self.oidc_client_secret, self.oidc_client_secret_file) {
-            (Some(_), Some(_)) => {
-                return Err(ConfigError(
-                    "Set either WARDEN_OIDC_CLIENT_SECRET or WARDEN_OIDC_CLIENT_SECRET_FILE, not both.".into(),
-                ))
-            }
+            (Some(_), Some(_)) => return Err(ConfigError(
+                "Set either WARDEN_OIDC_CLIENT_SECRET or WARDEN_OIDC_CLIENT_SECRET_FILE, not both."
+                    .into(),
+            )),
             (Some(s), None) => s,
             (None, Some(path)) => std::fs::read_to_string(&path)
                 .map_err(|e| {
@@ -147,7 +156,8 @@ impl ServeArgs {
             .map_err(|e| ConfigError(format!("WARDEN_ROLE_MAPPING (--role-mapping): {e}.")))?;
         if self.session_idle_minutes == 0 || self.session_max_hours == 0 {
             return Err(ConfigError(
-                "WARDEN_SESSION_IDLE_MINUTES and WARDEN_SESSION_MAX_HOURS must be at least 1.".into(),
+                "WARDEN_SESSION_IDLE_MINUTES and WARDEN_SESSION_MAX_HOURS must be at least 1."
+                    .into(),
             ));
         }
         if self.session_idle_minutes > self.session_max_hours * 60 {
@@ -189,11 +199,19 @@ mod tests {
     fn parse(args: &[&str]) -> Result<Config, ConfigError> {
         let mut argv = vec!["iot-warden"];
         argv.extend_from_slice(args);
-        Cli::try_parse_from(argv).expect("clap accepts the flags").serve.validate()
+        Cli::try_parse_from(argv)
+            .expect("clap accepts the flags")
+            .serve
+            .validate()
     }
 
     const OK: [&str; 6] = [
-        "--oidc-issuer", "http://127.0.0.1:9400", "--oidc-client-id", "c", "--oidc-client-secret", "s",
+        "--oidc-issuer",
+        "http://127.0.0.1:9400",
+        "--oidc-client-id",
+        "c",
+        "--oidc-client-secret",
+        "s",
     ];
 
     #[test]
@@ -202,7 +220,10 @@ mod tests {
         assert_eq!(c.public_origin(), "http://127.0.0.1:3000");
         assert_eq!(c.redirect_url(), "http://127.0.0.1:3000/auth/callback");
         assert!(!c.is_https());
-        assert!(!format!("{c:?}").contains("\"s\""), "secret must not show in debug output");
+        assert!(
+            !format!("{c:?}").contains("\"s\""),
+            "secret must not show in debug output"
+        );
     }
 
     #[test]
@@ -217,16 +238,25 @@ mod tests {
     fn names_the_invalid_setting() {
         let mut a = OK.to_vec();
         a.extend(["--public-url", "ftp://x"]);
-        assert!(parse(&a).unwrap_err().to_string().contains("WARDEN_PUBLIC_URL"));
+        assert!(parse(&a)
+            .unwrap_err()
+            .to_string()
+            .contains("WARDEN_PUBLIC_URL"));
         let mut a = OK.to_vec();
         a.extend(["--role-mapping", "admins=root"]);
-        assert!(parse(&a).unwrap_err().to_string().contains("WARDEN_ROLE_MAPPING"));
+        assert!(parse(&a)
+            .unwrap_err()
+            .to_string()
+            .contains("WARDEN_ROLE_MAPPING"));
         let mut a = OK.to_vec();
         a.extend(["--session-idle-minutes", "999", "--session-max-hours", "1"]);
         assert!(parse(&a).unwrap_err().to_string().contains("IDLE"));
         let mut a = OK.to_vec();
         a.extend(["--events-table", "x"]);
-        assert!(parse(&a).unwrap_err().to_string().contains("WARDEN_EVENTS_TABLE"));
+        assert!(parse(&a)
+            .unwrap_err()
+            .to_string()
+            .contains("WARDEN_EVENTS_TABLE"));
     }
 
     #[test]
@@ -234,7 +264,15 @@ mod tests {
         let path = std::env::temp_dir().join(format!("warden-secret-{}", std::process::id()));
         std::fs::write(&path, "from-file\n").unwrap();
         let p = path.to_str().unwrap();
-        let c = parse(&["--oidc-issuer", "http://x", "--oidc-client-id", "c", "--oidc-client-secret-file", p]).unwrap();
+        let c = parse(&[
+            "--oidc-issuer",
+            "http://x",
+            "--oidc-client-id",
+            "c",
+            "--oidc-client-secret-file",
+            p,
+        ])
+        .unwrap();
         assert_eq!(c.oidc_client_secret.expose(), "from-file");
         std::fs::remove_file(path).ok();
     }

@@ -39,7 +39,10 @@ pub fn router(state: AppState, store: MemoryStore) -> Router {
         .route("/auth/login", get(auth_routes::login))
         .route("/auth/callback", get(auth_routes::callback))
         .route("/auth/logout", post(auth_routes::logout))
-        .route("/api/{*fn_name}", post(server_fn_handler).get(server_fn_handler))
+        .route(
+            "/api/{*fn_name}",
+            post(server_fn_handler).get(server_fn_handler),
+        )
         .leptos_routes_with_context(
             &state,
             routes,
@@ -51,8 +54,14 @@ pub fn router(state: AppState, store: MemoryStore) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
-        .layer(middleware::from_fn_with_state(state.clone(), security::same_origin_guard))
-        .layer(middleware::from_fn_with_state(state.clone(), security::security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::same_origin_guard,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::security_headers,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -62,5 +71,7 @@ async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) ->
     if req.method() != axum::http::Method::POST {
         return (StatusCode::METHOD_NOT_ALLOWED, "Use POST.").into_response();
     }
-    handle_server_fns_with_context(move || provide_context(state.clone()), req).await.into_response()
+    handle_server_fns_with_context(move || provide_context(state.clone()), req)
+        .await
+        .into_response()
 }

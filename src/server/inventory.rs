@@ -3,12 +3,13 @@
 
 use crate::domain::certs::{days_between, parse_certificate_pem, rfc3339};
 use crate::domain::inventory::{
-    is_valid_aws_name, pretty_json, sorted_pairs, CertificateDetail, CertificateSummary, Cursor, DeviceDetail,
-    DevicePage, DeviceQuery, DeviceRow, PolicyView, ShadowView, ThingGroupRow, ThingTypeRow, ValidQuery,
+    is_valid_aws_name, pretty_json, sorted_pairs, CertificateDetail, CertificateSummary, Cursor,
+    DeviceDetail, DevicePage, DeviceQuery, DeviceRow, PolicyView, ShadowView, ThingGroupRow,
+    ThingTypeRow, ValidQuery,
 };
 use crate::server::aws::{
-    certificate_id_of, AwsError, AwsErrorKind, CertificateDirectory, CertificateRecord, ShadowReader, ThingFilter,
-    ThingRecord, ThingRegistry,
+    certificate_id_of, AwsError, AwsErrorKind, CertificateDirectory, CertificateRecord,
+    ShadowReader, ThingFilter, ThingRecord, ThingRegistry,
 };
 use futures::future::try_join_all;
 use futures::stream::{self, StreamExt, TryStreamExt};
@@ -43,8 +44,17 @@ fn unix_now() -> i64 {
 }
 
 impl Inventory {
-    pub fn new(things: Arc<dyn ThingRegistry>, certs: Arc<dyn CertificateDirectory>, shadows: Arc<dyn ShadowReader>) -> Self {
-        Inventory { things, certs, shadows, now: unix_now }
+    pub fn new(
+        things: Arc<dyn ThingRegistry>,
+        certs: Arc<dyn CertificateDirectory>,
+        shadows: Arc<dyn ShadowReader>,
+    ) -> Self {
+        Inventory {
+            things,
+            certs,
+            shadows,
+            now: unix_now,
+        }
     }
 
     /// One page of devices matching the query.
@@ -56,12 +66,18 @@ impl Inventory {
             .buffered(CONCURRENCY)
             .try_collect()
             .await?;
-        Ok(DevicePage { rows, next_cursor: next.map(|c| c.encode()) })
+        Ok(DevicePage {
+            rows,
+            next_cursor: next.map(|c| c.encode()),
+        })
     }
 
     /// Walks AWS pages from the cursor until a page of matches is full, and says where the
     /// next page starts.
-    async fn matching_things(&self, q: &ValidQuery) -> Result<(Vec<ThingRecord>, Option<Cursor>), ServiceError> {
+    async fn matching_things(
+        &self,
+        q: &ValidQuery,
+    ) -> Result<(Vec<ThingRecord>, Option<Cursor>), ServiceError> {
         let wanted = q.page_size as usize;
         let mut cursor = q.cursor.clone();
         let mut found = Vec::with_capacity(wanted);
@@ -69,19 +85,32 @@ impl Inventory {
             let (records, aws_next) = self.source_page(q, cursor.aws_token.as_deref()).await?;
             let len = records.len();
             for (i, rec) in records.into_iter().enumerate().skip(cursor.skip as usize) {
-                let Some(rec) = rec.filter(|r| matches(q, r)) else { continue };
+                let Some(rec) = rec.filter(|r| matches(q, r)) else {
+                    continue;
+                };
                 found.push(rec);
                 if found.len() == wanted {
                     let next = if i + 1 < len {
-                        Some(Cursor { aws_token: cursor.aws_token.clone(), skip: (i + 1) as u32 })
+                        Some(Cursor {
+                            aws_token: cursor.aws_token.clone(),
+                            skip: (i + 1) as u32,
+                        })
                     } else {
-                        aws_next.map(|t| Cursor { aws_token: Some(t), skip: 0 })
+                        aws_next.map(|t| Cursor {
+                            aws_token: Some(t),
+                            skip: 0,
+                        })
                     };
                     return Ok((found, next));
                 }
             }
             match aws_next {
-                Some(t) => cursor = Cursor { aws_token: Some(t), skip: 0 },
+                Some(t) => {
+                    cursor = Cursor {
+                        aws_token: Some(t),
+                        skip: 0,
+                    }
+                }
                 None => return Ok((found, None)),
             }
         }
@@ -92,16 +121,29 @@ impl Inventory {
     /// group members by nothing else), otherwise from ListThings with AWS's own filters.
     /// `None` stands where a group member was ruled out before describing it, so that
     /// positions in the page, which cursors count, stay those of the AWS page.
-    async fn source_page(&self, q: &ValidQuery, token: Option<&str>) -> Result<(Vec<Option<ThingRecord>>, Option<String>), ServiceError> {
+    async fn source_page(
+        &self,
+        q: &ValidQuery,
+        token: Option<&str>,
+    ) -> Result<(Vec<Option<ThingRecord>>, Option<String>), ServiceError> {
         match &q.group {
             Some(group) => {
-                let page = self.things.list_things_in_group(group, token).await.map_err(|e| match e.kind {
-                    AwsErrorKind::NotFound => ServiceError::NotFound(format!("There is no thing group named {group}.")),
-                    _ => e.into(),
-                })?;
+                let page = self
+                    .things
+                    .list_things_in_group(group, token)
+                    .await
+                    .map_err(|e| match e.kind {
+                        AwsErrorKind::NotFound => ServiceError::NotFound(format!(
+                            "There is no thing group named {group}."
+                        )),
+                        _ => e.into(),
+                    })?;
                 // Describing costs a call per thing, so names the prefix rules out are not.
                 let records = try_join_all(page.items.iter().map(|name| async move {
-                    if q.name_prefix.as_ref().is_some_and(|p| !name.starts_with(p.as_str())) {
+                    if q.name_prefix
+                        .as_ref()
+                        .is_some_and(|p| !name.starts_with(p.as_str()))
+                    {
                         return Ok(None);
                     }
                     match self.things.describe_thing(name).await {
@@ -115,7 +157,10 @@ impl Inventory {
                 Ok((records, page.next_token))
             }
             None => {
-                let filter = ThingFilter { thing_type: q.thing_type.clone(), attribute: q.attribute.clone() };
+                let filter = ThingFilter {
+                    thing_type: q.thing_type.clone(),
+                    attribute: q.attribute.clone(),
+                };
                 let page = self.things.list_things(&filter, token).await?;
                 Ok((page.items.into_iter().map(Some).collect(), page.next_token))
             }
@@ -123,9 +168,14 @@ impl Inventory {
     }
 
     async fn device_row(&self, rec: ThingRecord) -> Result<DeviceRow, ServiceError> {
-        let (groups, principals) =
-            futures::try_join!(self.things.groups_of_thing(&rec.name), self.things.principals_of_thing(&rec.name))?;
-        let cert_ids: Vec<&str> = principals.iter().filter_map(|p| certificate_id_of(p)).collect();
+        let (groups, principals) = futures::try_join!(
+            self.things.groups_of_thing(&rec.name),
+            self.things.principals_of_thing(&rec.name)
+        )?;
+        let cert_ids: Vec<&str> = principals
+            .iter()
+            .filter_map(|p| certificate_id_of(p))
+            .collect();
         let certs = try_join_all(cert_ids.iter().map(|id| async move {
             let cert = self.certs.describe_certificate(id).await?;
             let policies = self.certs.policies_of_principal(&cert.arn).await?;
@@ -157,20 +207,35 @@ impl Inventory {
     /// Everything the console knows about one device.
     pub async fn device_detail(&self, name: &str) -> Result<DeviceDetail, ServiceError> {
         if !is_valid_aws_name(name) {
-            return Err(ServiceError::Invalid(format!("{name:?} is not a valid thing name.")));
+            return Err(ServiceError::Invalid(format!(
+                "{name:?} is not a valid thing name."
+            )));
         }
-        let thing = self.things.describe_thing(name).await.map_err(|e| match e.kind {
-            AwsErrorKind::NotFound => ServiceError::NotFound(format!("There is no device named {name}.")),
-            _ => e.into(),
-        })?;
+        let thing = self
+            .things
+            .describe_thing(name)
+            .await
+            .map_err(|e| match e.kind {
+                AwsErrorKind::NotFound => {
+                    ServiceError::NotFound(format!("There is no device named {name}."))
+                }
+                _ => e.into(),
+            })?;
         let (groups, principals, shadow) = futures::try_join!(
             self.things.groups_of_thing(name),
             self.things.principals_of_thing(name),
             self.shadows.classic_shadow(name),
         )?;
-        let (cert_arns, other_principals): (Vec<String>, Vec<String>) =
-            principals.into_iter().partition(|p| certificate_id_of(p).is_some());
-        let certificates = try_join_all(cert_arns.iter().filter_map(|arn| certificate_id_of(arn)).map(|id| self.certificate_detail(id))).await?;
+        let (cert_arns, other_principals): (Vec<String>, Vec<String>) = principals
+            .into_iter()
+            .partition(|p| certificate_id_of(p).is_some());
+        let certificates = try_join_all(
+            cert_arns
+                .iter()
+                .filter_map(|arn| certificate_id_of(arn))
+                .map(|id| self.certificate_detail(id)),
+        )
+        .await?;
         Ok(DeviceDetail {
             name: thing.name,
             arn: thing.arn,
@@ -189,7 +254,11 @@ impl Inventory {
         let names = self.certs.policies_of_principal(&cert.arn).await?;
         let policies = try_join_all(names.iter().map(|n| async move {
             let p = self.certs.get_policy(n).await?;
-            Ok::<_, AwsError>(PolicyView { document: pretty_json(&p.document), name: p.name, default_version: p.default_version })
+            Ok::<_, AwsError>(PolicyView {
+                document: pretty_json(&p.document),
+                name: p.name,
+                default_version: p.default_version,
+            })
         }))
         .await?;
         let facts = cert.pem.as_deref().and_then(|pem| match parse_certificate_pem(pem) {
@@ -245,9 +314,15 @@ impl Inventory {
 }
 
 fn matches(q: &ValidQuery, r: &ThingRecord) -> bool {
-    q.name_prefix.as_ref().is_none_or(|p| r.name.starts_with(p.as_str()))
-        && q.thing_type.as_ref().is_none_or(|t| r.thing_type.as_ref() == Some(t))
-        && q.attribute.as_ref().is_none_or(|(k, v)| r.attributes.get(k) == Some(v))
+    q.name_prefix
+        .as_ref()
+        .is_none_or(|p| r.name.starts_with(p.as_str()))
+        && q.thing_type
+            .as_ref()
+            .is_none_or(|t| r.thing_type.as_ref() == Some(t))
+        && q.attribute
+            .as_ref()
+            .is_none_or(|(k, v)| r.attributes.get(k) == Some(v))
 }
 
 #[cfg(test)]

@@ -18,14 +18,21 @@ use tower_sessions_memory_store::MemoryStore;
 pub struct StartError(pub String);
 
 /// Builds the real state: AWS clients from the SDK's standard configuration chain.
-pub async fn build_state(config: Config, leptos_options: LeptosOptions) -> Result<AppState, StartError> {
+pub async fn build_state(
+    config: Config,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, StartError> {
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     if sdk.region().is_none() {
-        return Err(StartError("No AWS region is configured; set AWS_REGION (or a region in your AWS profile).".into()));
+        return Err(StartError(
+            "No AWS region is configured; set AWS_REGION (or a region in your AWS profile).".into(),
+        ));
     }
-    let data_endpoint = discover_data_endpoint(&sdk)
-        .await
-        .map_err(|e| StartError(format!("The AWS IoT data endpoint could not be found: {e}.")))?;
+    let data_endpoint = discover_data_endpoint(&sdk).await.map_err(|e| {
+        StartError(format!(
+            "The AWS IoT data endpoint could not be found: {e}."
+        ))
+    })?;
     let iot = Arc::new(SdkIot::new(&sdk));
     let shadows = Arc::new(SdkShadows::new(&sdk, data_endpoint));
     let config = Arc::new(config);
@@ -45,7 +52,9 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         tracing::warn!(issuer = %state.config.oidc_issuer, "sign-in provider not reachable yet: {e}");
     }
     let app = router(state, MemoryStore::default());
-    axum::serve(listener, app.into_make_service()).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, app.into_make_service())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

@@ -24,7 +24,11 @@ pub fn page_csp(nonce: &str) -> String {
 
 /// Refuses (403) every state-changing request that does not come from the console's own
 /// origin. Browsers send `Origin` on every POST; `Referer` is the fallback for old ones.
-pub async fn same_origin_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn same_origin_guard(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
@@ -51,14 +55,24 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     let is_static = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(STRICT_CSP));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(STRICT_CSP));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // `same-origin` (not `no-referrer`): browsers then still send our own Origin on form
     // POSTs, which the guard above relies on.
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
     if state.config.is_https() {
-        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
     }
     // Pages and server-function answers hold fleet data: never cache them.
     if !is_static {
@@ -83,20 +97,35 @@ mod tests {
     fn origin_must_match_exactly() {
         let own = "http://127.0.0.1:3000";
         assert!(is_same_origin(&headers(&[(header::ORIGIN, own)]), own));
-        assert!(!is_same_origin(&headers(&[(header::ORIGIN, "http://evil.example")]), own));
-        assert!(!is_same_origin(&headers(&[(header::ORIGIN, "http://127.0.0.1:3001")]), own));
+        assert!(!is_same_origin(
+            &headers(&[(header::ORIGIN, "http://evil.example")]),
+            own
+        ));
+        assert!(!is_same_origin(
+            &headers(&[(header::ORIGIN, "http://127.0.0.1:3001")]),
+            own
+        ));
         assert!(!is_same_origin(&headers(&[(header::ORIGIN, "null")]), own));
     }
 
     #[test]
     fn referer_is_the_fallback_and_absence_is_refused() {
         let own = "http://127.0.0.1:3000";
-        assert!(is_same_origin(&headers(&[(header::REFERER, "http://127.0.0.1:3000/devices?x=1")]), own));
-        assert!(!is_same_origin(&headers(&[(header::REFERER, "http://127.0.0.1.evil.example/")]), own));
+        assert!(is_same_origin(
+            &headers(&[(header::REFERER, "http://127.0.0.1:3000/devices?x=1")]),
+            own
+        ));
+        assert!(!is_same_origin(
+            &headers(&[(header::REFERER, "http://127.0.0.1.evil.example/")]),
+            own
+        ));
         assert!(!is_same_origin(&HeaderMap::new(), own));
         // An Origin header wins over a Referer that would pass.
         assert!(!is_same_origin(
-            &headers(&[(header::ORIGIN, "http://evil.example"), (header::REFERER, "http://127.0.0.1:3000/")]),
+            &headers(&[
+                (header::ORIGIN, "http://evil.example"),
+                (header::REFERER, "http://127.0.0.1:3000/")
+            ]),
             own
         ));
     }

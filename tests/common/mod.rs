@@ -54,14 +54,26 @@ impl TestApp {
             "test",
         ])
         .serve;
-        let options = leptos::config::LeptosOptions::builder().output_name("iot-warden").build();
-        let state = build_state(args.validate().unwrap(), options).await.expect("state builds");
+        let options = leptos::config::LeptosOptions::builder()
+            .output_name("iot-warden")
+            .build();
+        let state = build_state(args.validate().unwrap(), options)
+            .await
+            .expect("state builds");
         let store = MemoryStore::default();
-        TestApp { router: router(state, store.clone()), store }
+        TestApp {
+            router: router(state, store.clone()),
+            store,
+        }
     }
 
     /// A session as the callback would leave it, and the cookie that names it.
-    pub async fn session_for(&self, username: &str, role: Option<Role>, signed_in_secs_ago: i64) -> String {
+    pub async fn session_for(
+        &self,
+        username: &str,
+        role: Option<Role>,
+        signed_in_secs_ago: i64,
+    ) -> String {
         let user = SessionUser {
             subject: format!("sub-{username}"),
             username: username.into(),
@@ -91,7 +103,9 @@ impl TestApp {
         if let Some(c) = cookie {
             req = req.header(header::COOKIE, c);
         }
-        let res = self.send(req.body(Body::from(body.to_string())).unwrap()).await;
+        let res = self
+            .send(req.body(Body::from(body.to_string())).unwrap())
+            .await;
         let status = res.status().as_u16();
         (status, body_text(res).await)
     }

@@ -3,15 +3,16 @@
 
 use crate::server::config::Config;
 use openidconnect::core::{
-    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType, CoreGenderClaim, CoreJsonWebKey,
-    CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm, CoreProviderMetadata, CoreRevocableToken,
-    CoreRevocationErrorResponse, CoreTokenIntrospectionResponse, CoreTokenType,
+    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
+    CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
+    CoreProviderMetadata, CoreRevocableToken, CoreRevocationErrorResponse,
+    CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
-    AdditionalClaims, AuthorizationCode, ClaimsVerificationError, Client, ClientId, ClientSecret, CsrfToken,
-    EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, IssuerUrl, Nonce,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, SignatureVerificationError, StandardErrorResponse,
-    StandardTokenResponse, TokenResponse,
+    AdditionalClaims, AuthorizationCode, ClaimsVerificationError, Client, ClientId, ClientSecret,
+    CsrfToken, EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields,
+    IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    SignatureVerificationError, StandardErrorResponse, StandardTokenResponse, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -29,7 +30,13 @@ pub struct GroupsClaim {
 impl AdditionalClaims for GroupsClaim {}
 
 type GroupsTokenResponse = StandardTokenResponse<
-    IdTokenFields<GroupsClaim, EmptyExtraTokenFields, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>,
+    IdTokenFields<
+        GroupsClaim,
+        EmptyExtraTokenFields,
+        CoreGenderClaim,
+        CoreJweContentEncryptionAlgorithm,
+        CoreJwsSigningAlgorithm,
+    >,
     CoreTokenType,
 >;
 
@@ -97,7 +104,11 @@ impl Oidc {
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .expect("a TLS backend is compiled in");
-        Oidc { config, http, client: RwLock::new(None) }
+        Oidc {
+            config,
+            http,
+            client: RwLock::new(None),
+        }
     }
 
     /// The client built from the provider's discovery document, fetched on first use.
@@ -111,17 +122,26 @@ impl Oidc {
     /// Fetches the discovery document and the signing keys again, e.g. after the provider
     /// rotated its keys and a token names a key we have not seen.
     pub async fn rediscover(&self) -> Result<Arc<OidcClient>, AuthError> {
-        let issuer = IssuerUrl::new(self.config.oidc_issuer.as_str().trim_end_matches('/').to_string())
-            .map_err(|_| AuthError::ProviderUnavailable)?;
+        let issuer = IssuerUrl::new(
+            self.config
+                .oidc_issuer
+                .as_str()
+                .trim_end_matches('/')
+                .to_string(),
+        )
+        .map_err(|_| AuthError::ProviderUnavailable)?;
         let metadata = CoreProviderMetadata::discover_async(issuer, &self.http).await.map_err(|e| {
             tracing::error!(error = %e, issuer = %self.config.oidc_issuer, "OIDC discovery failed");
             AuthError::ProviderUnavailable
         })?;
-        let redirect = RedirectUrl::new(self.config.redirect_url()).map_err(|_| AuthError::ProviderUnavailable)?;
+        let redirect = RedirectUrl::new(self.config.redirect_url())
+            .map_err(|_| AuthError::ProviderUnavailable)?;
         let client: OidcClient = Client::from_provider_metadata(
             metadata,
             ClientId::new(self.config.oidc_client_id.clone()),
-            Some(ClientSecret::new(self.config.oidc_client_secret.expose().to_string())),
+            Some(ClientSecret::new(
+                self.config.oidc_client_secret.expose().to_string(),
+            )),
         )
         .set_redirect_uri(redirect);
         let client = Arc::new(client);
@@ -134,7 +154,11 @@ impl Oidc {
         let client = self.client().await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state, nonce) = client
-            .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
             .add_scope(Scope::new("profile".into()))
             .add_scope(Scope::new("groups".into()))
             .set_pkce_challenge(challenge)
@@ -148,7 +172,12 @@ impl Oidc {
     }
 
     /// Exchanges the code and verifies the ID token.
-    pub async fn finish(&self, pending: PendingLogin, code: &str, state: &str) -> Result<Identity, AuthError> {
+    pub async fn finish(
+        &self,
+        pending: PendingLogin,
+        code: &str,
+        state: &str,
+    ) -> Result<Identity, AuthError> {
         if !constant_time_eq(pending.state.as_bytes(), state.as_bytes()) {
             return Err(AuthError::StateMismatch);
         }
@@ -172,14 +201,18 @@ impl Oidc {
         })?;
         let nonce = Nonce::new(pending.nonce);
         let verify = |client: &OidcClient| {
-            let verifier = client
-                .id_token_verifier()
-                .set_time_fn(|| chrono::Utc::now() - chrono::Duration::seconds(CLOCK_LEEWAY_SECONDS));
+            let verifier = client.id_token_verifier().set_time_fn(|| {
+                chrono::Utc::now() - chrono::Duration::seconds(CLOCK_LEEWAY_SECONDS)
+            });
             id_token.claims(&verifier, &nonce).cloned()
         };
         let claims = match verify(&client) {
-            Err(ClaimsVerificationError::SignatureVerification(SignatureVerificationError::NoMatchingKey)) => {
-                tracing::info!("ID token names an unknown signing key; fetching the provider's keys again");
+            Err(ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey,
+            )) => {
+                tracing::info!(
+                    "ID token names an unknown signing key; fetching the provider's keys again"
+                );
                 verify(&*self.rediscover().await?)
             }
             other => other,
@@ -194,8 +227,16 @@ impl Oidc {
             .map(|u| u.to_string())
             .or_else(|| claims.email().map(|e| e.to_string()))
             .unwrap_or_else(|| subject.clone());
-        let name = claims.name().and_then(|n| n.get(None)).map(|n| n.to_string());
-        Ok(Identity { subject, username, name, groups: claims.additional_claims().groups.clone() })
+        let name = claims
+            .name()
+            .and_then(|n| n.get(None))
+            .map(|n| n.to_string());
+        Ok(Identity {
+            subject,
+            username,
+            name,
+            groups: claims.additional_claims().groups.clone(),
+        })
     }
 }
 

@@ -16,7 +16,10 @@ pub async fn login(State(state): State<AppState>, session: Session) -> Response 
         Ok((url, pending)) => {
             if let Err(e) = session.insert(PENDING_LOGIN_KEY, pending).await {
                 tracing::error!(error = %e, "session store failed");
-                return auth_failure(StatusCode::INTERNAL_SERVER_ERROR, "The console could not start a sign-in. Try again.");
+                return auth_failure(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "The console could not start a sign-in. Try again.",
+                );
             }
             Redirect::to(&url).into_response()
         }
@@ -32,18 +35,30 @@ pub struct CallbackParams {
     error_description: Option<String>,
 }
 
-pub async fn callback(State(state): State<AppState>, session: Session, Query(params): Query<CallbackParams>) -> Response {
+pub async fn callback(
+    State(state): State<AppState>,
+    session: Session,
+    Query(params): Query<CallbackParams>,
+) -> Response {
     // The pending login is single-use: taken out whatever happens next.
-    let pending: Option<PendingLogin> = session.remove(PENDING_LOGIN_KEY).await.unwrap_or_else(|e| {
-        tracing::error!(error = %e, "session store failed");
-        None
-    });
+    let pending: Option<PendingLogin> =
+        session.remove(PENDING_LOGIN_KEY).await.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "session store failed");
+            None
+        });
     if let Some(err) = params.error {
         let detail = params.error_description.unwrap_or(err);
-        return auth_failure(StatusCode::UNAUTHORIZED, &AuthError::Refused(detail).to_string());
+        return auth_failure(
+            StatusCode::UNAUTHORIZED,
+            &AuthError::Refused(detail).to_string(),
+        );
     }
-    let (Some(pending), Some(code), Some(returned_state)) = (pending, params.code, params.state) else {
-        return auth_failure(StatusCode::BAD_REQUEST, &AuthError::StateMismatch.to_string());
+    let (Some(pending), Some(code), Some(returned_state)) = (pending, params.code, params.state)
+    else {
+        return auth_failure(
+            StatusCode::BAD_REQUEST,
+            &AuthError::StateMismatch.to_string(),
+        );
     };
     let identity = match state.oidc.finish(pending, &code, &returned_state).await {
         Ok(i) => i,
@@ -66,7 +81,10 @@ pub async fn callback(State(state): State<AppState>, session: Session, Query(par
     .await
     {
         tracing::error!(error = %e, "session store failed");
-        return auth_failure(StatusCode::INTERNAL_SERVER_ERROR, "The console could not record the sign-in. Try again.");
+        return auth_failure(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The console could not record the sign-in. Try again.",
+        );
     }
     Redirect::to(if user.role.is_some() { "/devices" } else { "/" }).into_response()
 }
@@ -75,11 +93,22 @@ pub async fn callback(State(state): State<AppState>, session: Session, Query(par
 pub async fn logout(session: Session) -> Response {
     if let Err(e) = session.flush().await {
         tracing::error!(error = %e, "could not destroy the session");
-        return auth_failure(StatusCode::INTERNAL_SERVER_ERROR, "Signing out failed. Close the browser to be safe.");
+        return auth_failure(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Signing out failed. Close the browser to be safe.",
+        );
     }
     Redirect::to("/").into_response()
 }
 
 fn auth_failure(status: StatusCode, message: &str) -> Response {
-    (status, message_page("Sign-in failed", message, Some(("/auth/login", "Sign in again")))).into_response()
+    (
+        status,
+        message_page(
+            "Sign-in failed",
+            message,
+            Some(("/auth/login", "Sign in again")),
+        ),
+    )
+        .into_response()
 }

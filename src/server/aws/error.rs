@@ -38,7 +38,11 @@ impl std::error::Error for AwsError {}
 
 impl AwsError {
     pub fn not_found(what: impl Into<String>) -> Self {
-        AwsError { kind: AwsErrorKind::NotFound, message: what.into(), request_id: None }
+        AwsError {
+            kind: AwsErrorKind::NotFound,
+            message: what.into(),
+            request_id: None,
+        }
     }
 
     /// Maps any SDK error; `operation` and `subject` name what was being done, for the message.
@@ -57,11 +61,18 @@ impl AwsError {
                 AwsErrorKind::Unavailable,
                 "AWS could not be reached; try again in a moment".to_string(),
             ),
-            _ => (AwsErrorKind::Unavailable, format!("AWS gave an unexpected answer to {operation}")),
+            _ => (
+                AwsErrorKind::Unavailable,
+                format!("AWS gave an unexpected answer to {operation}"),
+            ),
         };
         // The user sees `message`; the log keeps everything else.
         tracing::warn!(operation, subject, ?kind, request_id = request_id.as_deref(), error = ?err, "AWS call failed");
-        AwsError { kind, message, request_id }
+        AwsError {
+            kind,
+            message,
+            request_id,
+        }
     }
 }
 
@@ -78,10 +89,14 @@ fn classify(code: &str, operation: &str, subject: &str) -> (AwsErrorKind, String
             AwsErrorKind::Throttled,
             "AWS is throttling the console's requests; try again shortly".to_string(),
         ),
-        "InvalidRequestException" | "ValidationException" => {
-            (AwsErrorKind::Invalid, format!("AWS refused the request to {operation} for {subject}"))
-        }
-        _ => (AwsErrorKind::Unavailable, format!("AWS could not {operation} just now")),
+        "InvalidRequestException" | "ValidationException" => (
+            AwsErrorKind::Invalid,
+            format!("AWS refused the request to {operation} for {subject}"),
+        ),
+        _ => (
+            AwsErrorKind::Unavailable,
+            format!("AWS could not {operation} just now"),
+        ),
     }
 }
 
@@ -102,19 +117,39 @@ mod tests {
 
     #[test]
     fn classifies_codes_into_sentences() {
-        let (k, m) = classify("ResourceNotFoundException", "describe the thing", "Thing sensor-9");
+        let (k, m) = classify(
+            "ResourceNotFoundException",
+            "describe the thing",
+            "Thing sensor-9",
+        );
         assert_eq!(k, AwsErrorKind::NotFound);
         assert_eq!(m, "Thing sensor-9 does not exist");
-        assert_eq!(classify("AccessDeniedException", "list things", "").0, AwsErrorKind::AccessDenied);
-        assert_eq!(classify("ThrottlingException", "list things", "").0, AwsErrorKind::Throttled);
+        assert_eq!(
+            classify("AccessDeniedException", "list things", "").0,
+            AwsErrorKind::AccessDenied
+        );
+        assert_eq!(
+            classify("ThrottlingException", "list things", "").0,
+            AwsErrorKind::Throttled
+        );
         let (k, m) = classify("InternalFailureException", "list things", "");
         assert_eq!(k, AwsErrorKind::Unavailable);
-        assert!(!m.contains("Internal"), "AWS internals stay out of the message");
+        assert!(
+            !m.contains("Internal"),
+            "AWS internals stay out of the message"
+        );
     }
 
     #[test]
     fn display_quotes_the_request_id() {
-        let e = AwsError { kind: AwsErrorKind::Unavailable, message: "AWS could not list things just now".into(), request_id: Some("r-1".into()) };
-        assert_eq!(e.to_string(), "AWS could not list things just now (AWS request id r-1)");
+        let e = AwsError {
+            kind: AwsErrorKind::Unavailable,
+            message: "AWS could not list things just now".into(),
+            request_id: Some("r-1".into()),
+        };
+        assert_eq!(
+            e.to_string(),
+            "AWS could not list things just now (AWS request id r-1)"
+        );
     }
 }

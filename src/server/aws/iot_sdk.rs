@@ -1,8 +1,8 @@
 //! [`ThingRegistry`] and [`CertificateDirectory`] over the AWS IoT control-plane SDK.
 
 use super::{
-    AwsError, CertificateDirectory, CertificateRecord, Page, PolicyRecord, ThingFilter, ThingGroupRecord,
-    ThingRecord, ThingRegistry, ThingTypeRecord, AWS_PAGE_SIZE,
+    AwsError, CertificateDirectory, CertificateRecord, Page, PolicyRecord, ThingFilter,
+    ThingGroupRecord, ThingRecord, ThingRegistry, ThingTypeRecord, AWS_PAGE_SIZE,
 };
 use async_trait::async_trait;
 use aws_sdk_iot::Client;
@@ -15,7 +15,9 @@ pub struct SdkIot {
 
 impl SdkIot {
     pub fn new(config: &aws_config::SdkConfig) -> Self {
-        SdkIot { client: Client::new(config) }
+        SdkIot {
+            client: Client::new(config),
+        }
     }
 }
 
@@ -25,7 +27,11 @@ fn secs(t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
 
 #[async_trait]
 impl ThingRegistry for SdkIot {
-    async fn list_things(&self, filter: &ThingFilter, token: Option<&str>) -> Result<Page<ThingRecord>, AwsError> {
+    async fn list_things(
+        &self,
+        filter: &ThingFilter,
+        token: Option<&str>,
+    ) -> Result<Page<ThingRecord>, AwsError> {
         let mut req = self
             .client
             .list_things()
@@ -35,7 +41,10 @@ impl ThingRegistry for SdkIot {
         if let Some((k, v)) = &filter.attribute {
             req = req.attribute_name(k).attribute_value(v);
         }
-        let out = req.send().await.map_err(|e| AwsError::from_sdk(e, "list things", "the fleet"))?;
+        let out = req
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(e, "list things", "the fleet"))?;
         let items = out
             .things()
             .iter()
@@ -47,10 +56,17 @@ impl ThingRegistry for SdkIot {
                 version: Some(t.version()),
             })
             .collect();
-        Ok(Page { items, next_token: out.next_token().map(str::to_string) })
+        Ok(Page {
+            items,
+            next_token: out.next_token().map(str::to_string),
+        })
     }
 
-    async fn list_things_in_group(&self, group: &str, token: Option<&str>) -> Result<Page<String>, AwsError> {
+    async fn list_things_in_group(
+        &self,
+        group: &str,
+        token: Option<&str>,
+    ) -> Result<Page<String>, AwsError> {
         let out = self
             .client
             .list_things_in_thing_group()
@@ -60,8 +76,17 @@ impl ThingRegistry for SdkIot {
             .set_next_token(token.map(str::to_string))
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk(e, "list the group's things", &format!("Thing group {group}")))?;
-        Ok(Page { items: out.things().to_vec(), next_token: out.next_token().map(str::to_string) })
+            .map_err(|e| {
+                AwsError::from_sdk(
+                    e,
+                    "list the group's things",
+                    &format!("Thing group {group}"),
+                )
+            })?;
+        Ok(Page {
+            items: out.things().to_vec(),
+            next_token: out.next_token().map(str::to_string),
+        })
     }
 
     async fn describe_thing(&self, name: &str) -> Result<ThingRecord, AwsError> {
@@ -82,11 +107,15 @@ impl ThingRegistry for SdkIot {
     }
 
     async fn groups_of_thing(&self, name: &str) -> Result<Vec<String>, AwsError> {
-        let pages = self.client.list_thing_groups_for_thing().thing_name(name).into_paginator().send();
-        let groups: Vec<_> = pages
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(e, "list the thing's groups", &format!("Thing {name}")))?;
+        let pages = self
+            .client
+            .list_thing_groups_for_thing()
+            .thing_name(name)
+            .into_paginator()
+            .send();
+        let groups: Vec<_> = pages.try_collect().await.map_err(|e| {
+            AwsError::from_sdk(e, "list the thing's groups", &format!("Thing {name}"))
+        })?;
         let mut names: Vec<String> = groups
             .iter()
             .flat_map(|p| p.thing_groups())
@@ -97,12 +126,19 @@ impl ThingRegistry for SdkIot {
     }
 
     async fn principals_of_thing(&self, name: &str) -> Result<Vec<String>, AwsError> {
-        let pages = self.client.list_thing_principals().thing_name(name).into_paginator().send();
-        let out: Vec<_> = pages
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(e, "list the thing's certificates", &format!("Thing {name}")))?;
-        Ok(out.iter().flat_map(|p| p.principals().iter().cloned()).collect())
+        let pages = self
+            .client
+            .list_thing_principals()
+            .thing_name(name)
+            .into_paginator()
+            .send();
+        let out: Vec<_> = pages.try_collect().await.map_err(|e| {
+            AwsError::from_sdk(e, "list the thing's certificates", &format!("Thing {name}"))
+        })?;
+        Ok(out
+            .iter()
+            .flat_map(|p| p.principals().iter().cloned())
+            .collect())
     }
 
     async fn list_thing_types(&self) -> Result<Vec<ThingTypeRecord>, AwsError> {
@@ -122,8 +158,12 @@ impl ThingRegistry for SdkIot {
                 let meta = t.thing_type_metadata();
                 ThingTypeRecord {
                     name: t.thing_type_name().unwrap_or_default().to_string(),
-                    description: props.and_then(|p| p.thing_type_description()).map(str::to_string),
-                    searchable_attributes: props.map(|p| p.searchable_attributes().to_vec()).unwrap_or_default(),
+                    description: props
+                        .and_then(|p| p.thing_type_description())
+                        .map(str::to_string),
+                    searchable_attributes: props
+                        .map(|p| p.searchable_attributes().to_vec())
+                        .unwrap_or_default(),
                     deprecated: meta.map(|m| m.deprecated()).unwrap_or(false),
                     created: secs(meta.and_then(|m| m.creation_date())),
                 }
@@ -156,16 +196,27 @@ impl ThingRegistry for SdkIot {
                     .thing_group_name(&name)
                     .send()
                     .await
-                    .map_err(|e| AwsError::from_sdk(e, "describe the thing group", &format!("Thing group {name}")))?;
+                    .map_err(|e| {
+                        AwsError::from_sdk(
+                            e,
+                            "describe the thing group",
+                            &format!("Thing group {name}"),
+                        )
+                    })?;
                 let props = d.thing_group_properties();
                 Ok::<_, AwsError>(ThingGroupRecord {
-                    description: props.and_then(|p| p.thing_group_description()).map(str::to_string),
+                    description: props
+                        .and_then(|p| p.thing_group_description())
+                        .map(str::to_string),
                     attributes: props
                         .and_then(|p| p.attribute_payload())
                         .and_then(|a| a.attributes())
                         .cloned()
                         .unwrap_or_default(),
-                    parent: d.thing_group_metadata().and_then(|m| m.parent_group_name()).map(str::to_string),
+                    parent: d
+                        .thing_group_metadata()
+                        .and_then(|m| m.parent_group_name())
+                        .map(str::to_string),
                     name,
                 })
             })
@@ -186,14 +237,19 @@ impl CertificateDirectory for SdkIot {
             .certificate_id(id)
             .send()
             .await
-            .map_err(|e| AwsError::from_sdk(e, "describe the certificate", &format!("Certificate {id}")))?;
+            .map_err(|e| {
+                AwsError::from_sdk(e, "describe the certificate", &format!("Certificate {id}"))
+            })?;
         let d = out
             .certificate_description()
             .ok_or_else(|| AwsError::not_found(format!("Certificate {id} does not exist")))?;
         Ok(CertificateRecord {
             id: d.certificate_id().unwrap_or(id).to_string(),
             arn: d.certificate_arn().unwrap_or_default().to_string(),
-            status: d.status().map(|s| s.as_str().to_string()).unwrap_or_else(|| "UNKNOWN".into()),
+            status: d
+                .status()
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_else(|| "UNKNOWN".into()),
             not_before: secs(d.validity().and_then(|v| v.not_before())),
             not_after: secs(d.validity().and_then(|v| v.not_after())),
             pem: d.certificate_pem().map(str::to_string),
@@ -209,7 +265,9 @@ impl CertificateDirectory for SdkIot {
             .send()
             .try_collect()
             .await
-            .map_err(|e| AwsError::from_sdk(e, "list the certificate's policies", "The certificate"))?;
+            .map_err(|e| {
+                AwsError::from_sdk(e, "list the certificate's policies", "The certificate")
+            })?;
         let mut names: Vec<String> = pages
             .iter()
             .flat_map(|p| p.policies())

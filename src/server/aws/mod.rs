@@ -78,9 +78,17 @@ pub const AWS_PAGE_SIZE: i32 = 100;
 /// Things, their types and groups, and which principals are attached to them.
 #[async_trait]
 pub trait ThingRegistry: Send + Sync {
-    async fn list_things(&self, filter: &ThingFilter, token: Option<&str>) -> Result<Page<ThingRecord>, AwsError>;
+    async fn list_things(
+        &self,
+        filter: &ThingFilter,
+        token: Option<&str>,
+    ) -> Result<Page<ThingRecord>, AwsError>;
     /// Names of the things in a group and its child groups.
-    async fn list_things_in_group(&self, group: &str, token: Option<&str>) -> Result<Page<String>, AwsError>;
+    async fn list_things_in_group(
+        &self,
+        group: &str,
+        token: Option<&str>,
+    ) -> Result<Page<String>, AwsError>;
     async fn describe_thing(&self, name: &str) -> Result<ThingRecord, AwsError>;
     async fn groups_of_thing(&self, name: &str) -> Result<Vec<String>, AwsError>;
     /// Principal ARNs (certificates, Cognito identities) attached to the thing.
@@ -116,8 +124,14 @@ mod tests {
 
     #[test]
     fn finds_certificate_ids_in_arns() {
-        assert_eq!(certificate_id_of("arn:aws:iot:us-east-1:123456789012:cert/abc123"), Some("abc123"));
+        assert_eq!(
+            certificate_id_of("arn:aws:iot:us-east-1:123456789012:cert/abc123"),
+            Some("abc123")
+        );
         assert_eq!(certificate_id_of("us-east-1:1234-cognito-id"), None);
-        assert_eq!(certificate_id_of("arn:aws:iot:us-east-1:123456789012:cert/"), None);
+        assert_eq!(
+            certificate_id_of("arn:aws:iot:us-east-1:123456789012:cert/"),
+            None
+        );
     }
 }

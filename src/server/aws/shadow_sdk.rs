@@ -17,14 +17,22 @@ impl SdkShadows {
         if let Some(endpoint) = data_endpoint {
             builder = builder.endpoint_url(endpoint);
         }
-        SdkShadows { client: Client::from_conf(builder.build()) }
+        SdkShadows {
+            client: Client::from_conf(builder.build()),
+        }
     }
 }
 
 #[async_trait]
 impl ShadowReader for SdkShadows {
     async fn classic_shadow(&self, thing: &str) -> Result<Option<serde_json::Value>, AwsError> {
-        match self.client.get_thing_shadow().thing_name(thing).send().await {
+        match self
+            .client
+            .get_thing_shadow()
+            .thing_name(thing)
+            .send()
+            .await
+        {
             Ok(out) => {
                 let bytes = out.payload().map(|b| b.as_ref()).unwrap_or_default();
                 serde_json::from_slice(bytes).map(Some).map_err(|e| {
@@ -37,7 +45,11 @@ impl ShadowReader for SdkShadows {
                 })
             }
             Err(e) => {
-                let err = AwsError::from_sdk(e, "read the device shadow", &format!("The shadow of {thing}"));
+                let err = AwsError::from_sdk(
+                    e,
+                    "read the device shadow",
+                    &format!("The shadow of {thing}"),
+                );
                 // No shadow is a normal state for a device, not an error.
                 if err.kind == AwsErrorKind::NotFound {
                     Ok(None)
@@ -50,7 +62,9 @@ impl ShadowReader for SdkShadows {
 }
 
 /// Finds the account's data endpoint, unless the SDK configuration already names one.
-pub async fn discover_data_endpoint(config: &aws_config::SdkConfig) -> Result<Option<String>, AwsError> {
+pub async fn discover_data_endpoint(
+    config: &aws_config::SdkConfig,
+) -> Result<Option<String>, AwsError> {
     if config.endpoint_url().is_some() {
         return Ok(None);
     }

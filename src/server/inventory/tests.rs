@@ -15,33 +15,66 @@ struct FakeFleet {
 fn page_of<T: Clone>(all: &[T], token: Option<&str>) -> Page<T> {
     let start: usize = token.map(|t| t.parse().unwrap()).unwrap_or(0);
     let end = (start + FAKE_PAGE).min(all.len());
-    Page { items: all[start..end].to_vec(), next_token: (end < all.len()).then(|| end.to_string()) }
+    Page {
+        items: all[start..end].to_vec(),
+        next_token: (end < all.len()).then(|| end.to_string()),
+    }
 }
 
 #[async_trait]
 impl ThingRegistry for FakeFleet {
-    async fn list_things(&self, f: &ThingFilter, token: Option<&str>) -> Result<Page<ThingRecord>, AwsError> {
+    async fn list_things(
+        &self,
+        f: &ThingFilter,
+        token: Option<&str>,
+    ) -> Result<Page<ThingRecord>, AwsError> {
         let all: Vec<ThingRecord> = self
             .things
             .iter()
-            .filter(|t| f.thing_type.as_ref().is_none_or(|ty| t.thing_type.as_ref() == Some(ty)))
-            .filter(|t| f.attribute.as_ref().is_none_or(|(k, v)| t.attributes.get(k) == Some(v)))
+            .filter(|t| {
+                f.thing_type
+                    .as_ref()
+                    .is_none_or(|ty| t.thing_type.as_ref() == Some(ty))
+            })
+            .filter(|t| {
+                f.attribute
+                    .as_ref()
+                    .is_none_or(|(k, v)| t.attributes.get(k) == Some(v))
+            })
             .cloned()
             .collect();
         Ok(page_of(&all, token))
     }
-    async fn list_things_in_group(&self, group: &str, token: Option<&str>) -> Result<Page<String>, AwsError> {
-        let members = self.groups.get(group).ok_or_else(|| AwsError::not_found("no group"))?;
+    async fn list_things_in_group(
+        &self,
+        group: &str,
+        token: Option<&str>,
+    ) -> Result<Page<String>, AwsError> {
+        let members = self
+            .groups
+            .get(group)
+            .ok_or_else(|| AwsError::not_found("no group"))?;
         Ok(page_of(members, token))
     }
     async fn describe_thing(&self, name: &str) -> Result<ThingRecord, AwsError> {
-        self.things.iter().find(|t| t.name == name).cloned().ok_or_else(|| AwsError::not_found("no thing"))
+        self.things
+            .iter()
+            .find(|t| t.name == name)
+            .cloned()
+            .ok_or_else(|| AwsError::not_found("no thing"))
     }
     async fn groups_of_thing(&self, name: &str) -> Result<Vec<String>, AwsError> {
-        Ok(self.groups.iter().filter(|(_, m)| m.iter().any(|n| n == name)).map(|(g, _)| g.clone()).collect())
+        Ok(self
+            .groups
+            .iter()
+            .filter(|(_, m)| m.iter().any(|n| n == name))
+            .map(|(g, _)| g.clone())
+            .collect())
     }
     async fn principals_of_thing(&self, name: &str) -> Result<Vec<String>, AwsError> {
-        Ok(vec![format!("arn:aws:iot:us-east-1:123456789012:cert/c-{name}")])
+        Ok(vec![format!(
+            "arn:aws:iot:us-east-1:123456789012:cert/c-{name}"
+        )])
     }
     async fn list_thing_types(&self) -> Result<Vec<ThingTypeRecord>, AwsError> {
         Ok(vec![])
@@ -67,29 +100,45 @@ impl CertificateDirectory for FakeFleet {
         Ok(vec!["P".into()])
     }
     async fn get_policy(&self, name: &str) -> Result<PolicyRecord, AwsError> {
-        Ok(PolicyRecord { name: name.into(), document: r#"{"Version":"2012-10-17"}"#.into(), default_version: Some("1".into()) })
+        Ok(PolicyRecord {
+            name: name.into(),
+            document: r#"{"Version":"2012-10-17"}"#.into(),
+            default_version: Some("1".into()),
+        })
     }
 }
 
 #[async_trait]
 impl ShadowReader for FakeFleet {
     async fn classic_shadow(&self, thing: &str) -> Result<Option<serde_json::Value>, AwsError> {
-        Ok((thing == "s-01").then(|| serde_json::json!({"state": {"reported": {"t": 1}}, "version": 2})))
+        Ok((thing == "s-01")
+            .then(|| serde_json::json!({"state": {"reported": {"t": 1}}, "version": 2})))
     }
 }
 
 fn fleet(n: usize) -> Inventory {
     let things: Vec<ThingRecord> = (1..=n)
         .map(|i| ThingRecord {
-            name: if i % 2 == 0 { format!("s-{i:02}") } else { format!("x-{i:02}") },
+            name: if i % 2 == 0 {
+                format!("s-{i:02}")
+            } else {
+                format!("x-{i:02}")
+            },
             arn: Some(format!("arn:thing/{i}")),
             thing_type: Some(if i % 3 == 0 { "Cam" } else { "Sensor" }.into()),
             attributes: HashMap::from([("site".to_string(), format!("f{}", i % 4))]),
             version: Some(1),
         })
         .collect();
-    let evens = things.iter().filter(|t| t.name.starts_with("s-")).map(|t| t.name.clone()).collect();
-    let f = Arc::new(FakeFleet { things, groups: HashMap::from([("Evens".to_string(), evens)]) });
+    let evens = things
+        .iter()
+        .filter(|t| t.name.starts_with("s-"))
+        .map(|t| t.name.clone())
+        .collect();
+    let f = Arc::new(FakeFleet {
+        things,
+        groups: HashMap::from([("Evens".to_string(), evens)]),
+    });
     let mut inv = Inventory::new(f.clone(), f.clone(), f);
     inv.now = || 0;
     inv
@@ -113,7 +162,14 @@ async fn walk(inv: &Inventory, mut q: DeviceQuery) -> Vec<String> {
 #[tokio::test]
 async fn pages_through_everything_once() {
     let inv = fleet(23);
-    let names = walk(&inv, DeviceQuery { page_size: 10, ..Default::default() }).await;
+    let names = walk(
+        &inv,
+        DeviceQuery {
+            page_size: 10,
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(names.len(), 23);
     let mut dedup = names.clone();
     dedup.sort();
@@ -124,7 +180,15 @@ async fn pages_through_everything_once() {
 #[tokio::test]
 async fn prefix_filter_pages_across_aws_pages() {
     let inv = fleet(40);
-    let names = walk(&inv, DeviceQuery { name_prefix: "s-".into(), page_size: 10, ..Default::default() }).await;
+    let names = walk(
+        &inv,
+        DeviceQuery {
+            name_prefix: "s-".into(),
+            page_size: 10,
+            ..Default::default()
+        },
+    )
+    .await;
     assert_eq!(names.len(), 20);
     assert!(names.iter().all(|n| n.starts_with("s-")));
 }
@@ -132,7 +196,13 @@ async fn prefix_filter_pages_across_aws_pages() {
 #[tokio::test]
 async fn group_filter_combines_with_type_and_attribute() {
     let inv = fleet(24);
-    let q = DeviceQuery { group: "Evens".into(), thing_type: "Cam".into(), attribute: "site=f2".into(), page_size: 10, ..Default::default() };
+    let q = DeviceQuery {
+        group: "Evens".into(),
+        thing_type: "Cam".into(),
+        attribute: "site=f2".into(),
+        page_size: 10,
+        ..Default::default()
+    };
     let names = walk(&inv, q).await;
     // Even, divisible by 3, and i % 4 == 2: 6, 18.
     assert_eq!(names, vec!["s-06", "s-18"]);
@@ -141,8 +211,17 @@ async fn group_filter_combines_with_type_and_attribute() {
 #[tokio::test]
 async fn unknown_group_is_a_clear_not_found() {
     let inv = fleet(3);
-    let err = inv.list_devices(&DeviceQuery { group: "Nope".into(), ..Default::default() }).await.unwrap_err();
-    assert!(matches!(err, ServiceError::NotFound(ref m) if m.contains("Nope")), "{err:?}");
+    let err = inv
+        .list_devices(&DeviceQuery {
+            group: "Nope".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ServiceError::NotFound(ref m) if m.contains("Nope")),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -154,7 +233,10 @@ async fn rows_carry_certificates_policies_and_groups() {
     assert_eq!(row.policies, vec!["P"]);
     assert_eq!(row.certificates[0].status, "ACTIVE");
     assert_eq!(row.certificates[0].days_left, Some(10));
-    assert_eq!(row.certificates[0].not_after.as_deref(), Some("1970-01-11T00:00:00Z"));
+    assert_eq!(
+        row.certificates[0].not_after.as_deref(),
+        Some("1970-01-11T00:00:00Z")
+    );
 }
 
 #[tokio::test]
@@ -162,7 +244,9 @@ async fn detail_has_documents_and_shadow() {
     let inv = fleet(2);
     let d = inv.device_detail("s-02").await.unwrap();
     assert_eq!(d.certificates.len(), 1);
-    assert!(d.certificates[0].policies[0].document.contains("\"Version\""));
+    assert!(d.certificates[0].policies[0]
+        .document
+        .contains("\"Version\""));
     assert!(d.shadow.is_none());
     let err = inv.device_detail("missing").await.unwrap_err();
     assert!(matches!(err, ServiceError::NotFound(_)));
@@ -173,6 +257,12 @@ async fn detail_has_documents_and_shadow() {
 #[tokio::test]
 async fn invalid_queries_are_refused_before_any_call() {
     let inv = fleet(1);
-    let err = inv.list_devices(&DeviceQuery { attribute: "oops".into(), ..Default::default() }).await.unwrap_err();
+    let err = inv
+        .list_devices(&DeviceQuery {
+            attribute: "oops".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServiceError::Invalid(_)));
 }
