@@ -1,4 +1,4 @@
-import { expect, type APIRequestContext, type APIResponse, type Cookie, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type APIResponse, type Cookie, type Page } from '@playwright/test';
 import { IDP_ORIGIN, WARDEN_ORIGIN, WARDEN_URL } from './env';
 
 export { IDP_ORIGIN, IDP_URL, WARDEN_ORIGIN, WARDEN_URL } from './env';
@@ -91,11 +91,16 @@ export async function login(page: Page, user: UserName, password: string = PASSW
 }
 
 /**
- * Waits until the page's network is quiet (WASM fetched and hydration done). Gives up quietly
- * after `timeoutMs`, so a page that polls cannot hang a test; the assertions that follow decide.
+ * Waits until the page is ready to use: hydrated when JavaScript is on (the app marks
+ * html[data-hydrated]); loaded when it is off.
  */
 export async function settle(page: Page, timeoutMs = 15_000): Promise<void> {
-  await page.waitForLoadState('networkidle', { timeout: timeoutMs }).catch(() => undefined);
+  if (test.info().project.use.javaScriptEnabled === false) {
+    await page.waitForLoadState('load', { timeout: timeoutMs });
+    return;
+  }
+  // The app sets html[data-hydrated] from an Effect, which runs only once hydration is done.
+  await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached', timeout: timeoutMs });
 }
 
 /** All cookies the browser would send to the console, as one `Cookie:` header value. */

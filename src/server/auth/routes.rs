@@ -86,7 +86,8 @@ pub async fn callback(
             "The console could not record the sign-in. Try again.",
         );
     }
-    Redirect::to(if user.role.is_some() { "/devices" } else { "/" }).into_response()
+    // Everyone lands on the inventory; a user without a role sees "no access" there.
+    Redirect::to("/devices").into_response()
 }
 
 /// Destroys the server-side session: the old cookie is worthless afterwards.
