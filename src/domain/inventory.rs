@@ -400,6 +400,22 @@ mod tests {
     }
 
     #[test]
+    fn pretty_json_keeps_the_documents_own_key_order() {
+        let doc =
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect"}]}"#;
+        let pretty = pretty_json(doc);
+        assert!(
+            pretty.find("Version").unwrap() < pretty.find("Statement").unwrap(),
+            "{pretty}"
+        );
+        assert!(
+            pretty.find("Effect").unwrap() < pretty.find("Action").unwrap(),
+            "{pretty}"
+        );
+        assert_eq!(pretty_json("not json"), "not json");
+    }
+
+    #[test]
     fn shadow_view_splits_state() {
         let doc = serde_json::json!({"state": {"desired": {"t": 20}, "reported": {"t": 22}, "delta": {"t": 20}}, "version": 3});
         let v = ShadowView::from_document(&doc);
