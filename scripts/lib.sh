@@ -4,6 +4,10 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # wasm-opt from npm's binaryen first on PATH (Debian's breaks hydration; see install-tools.sh).
 export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# Leptos reads this at compile time (option_env!) to name the WASM file the page loads:
+# cargo-leptos sets it, so every other cargo call (cargo test) must too, or it rebuilds the
+# server binary with a name the site does not have and the page never hydrates.
+export LEPTOS_OUTPUT_NAME=iot-warden
 
 # Builds the server binary and the WASM site. $1: "debug" or "release".
 build_console() {
@@ -19,7 +23,7 @@ build_console() {
 # $1: profile, $2: log file. Sets CONSOLE_PID.
 start_console() {
   local profile=$1 log=$2
-  export LEPTOS_OUTPUT_NAME=iot-warden LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg
+  export LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg
   export WARDEN_LISTEN="127.0.0.1:$WARDEN_PORT" WARDEN_PUBLIC_URL="http://127.0.0.1:$WARDEN_PORT"
   "$ROOT/target/$profile/iot-warden" serve >"$log" 2>&1 &
   CONSOLE_PID=$!

@@ -35,7 +35,7 @@ echo "== build (server + WASM)"
 build_console debug || { echo "build failed" >&2; exit 1; }
 
 echo "== cargo test (unit + integration against the emulator)"
-cargo test --features ssr 2>&1 | tee "$LOGS/cargo.log"
+cargo test --features ssr --no-fail-fast 2>&1 | tee "$LOGS/cargo.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || STATUS=1
 count "$LOGS/cargo.log" cargo
 

@@ -1,9 +1,11 @@
 //! Pieces shared by pages.
 
 mod error_box;
+mod loaded;
 mod require_role;
 
 pub use error_box::ErrorBox;
+pub use loaded::Loaded;
 pub use require_role::{NoAccess, RequireRole, SignInPrompt};
 
 use leptos::prelude::*;

@@ -1,5 +1,5 @@
 use crate::api::inventory::get_device;
-use crate::components::{ErrorBox, Loading, RequireRole};
+use crate::components::{Loaded, RequireRole};
 use crate::domain::inventory::{percent_encode, CertificateDetail, DeviceDetail, ShadowView};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,14 +22,7 @@ fn DeviceView() -> impl IntoView {
     view! {
         <Title text=move || name.get()/>
         <p class="breadcrumb"><a href="/devices">"Devices"</a> " / " {move || name.get()}</p>
-        <Suspense fallback=|| view! { <Loading what="the device"/> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(d) => view! { <DeviceDetailView d/> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=detail what="the device" render=|d| view! { <DeviceDetailView d/> }/>
     }
 }
 

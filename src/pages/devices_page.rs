@@ -1,5 +1,5 @@
 use crate::api::inventory::list_devices;
-use crate::components::{ErrorBox, Loading, RequireRole};
+use crate::components::{Loaded, RequireRole};
 use crate::domain::inventory::{
     percent_encode, CertificateSummary, DevicePage, DeviceQuery, DeviceRow, DEFAULT_PAGE_SIZE,
     PAGE_SIZES,
@@ -35,14 +35,7 @@ fn DevicesView() -> impl IntoView {
     view! {
         <h1>"Devices"</h1>
         {move || view! { <DeviceFilters query=query.get()/> }}
-        <Suspense fallback=|| view! { <Loading what="devices"/> }>
-            {move || Suspend::new(async move {
-                match devices.await {
-                    Ok(page) => view! { <DeviceTable page query=query.get_untracked()/> }.into_any(),
-                    Err(e) => view! { <ErrorBox error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Loaded resource=devices what="devices" render=move |page| view! { <DeviceTable page query=query.get_untracked()/> }/>
     }
 }
 

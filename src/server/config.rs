@@ -196,7 +196,20 @@ mod tests {
         serve: ServeArgs,
     }
 
+    /// clap also reads WARDEN_* from the environment, and a shell that sourced stack/env.sh
+    /// has some set: these tests must see only their own arguments. Only these tests read
+    /// WARDEN_* in this test binary, and each clears them (once) before parsing.
+    fn without_warden_env() {
+        static CLEAR: std::sync::Once = std::sync::Once::new();
+        CLEAR.call_once(|| {
+            for (key, _) in std::env::vars().filter(|(k, _)| k.starts_with("WARDEN_")) {
+                std::env::remove_var(key);
+            }
+        });
+    }
+
     fn parse(args: &[&str]) -> Result<Config, ConfigError> {
+        without_warden_env();
         let mut argv = vec!["iot-warden"];
         argv.extend_from_slice(args);
         Cli::try_parse_from(argv)

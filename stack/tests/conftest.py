@@ -28,10 +28,13 @@ def running_server(command, port_variable, health_path, cwd=None):
     """Runs `command` with $port_variable set to a free port until `health_path` answers;
     yields the base URL and stops the process afterwards."""
     port = _free_port()
+    # The servers' own defaults are what these tests check: settings a surrounding stack
+    # exported (stack/env.sh, scripts/test.sh) must not leak in.
+    env = {k: v for k, v in os.environ.items() if k not in ("IDP_REDIRECT_URIS", "IDP_JWKS_FILE", "WARDEN_PORT")}
     proc = subprocess.Popen(
         command,
         cwd=cwd,
-        env=dict(os.environ, **{port_variable: str(port)}),
+        env=dict(env, **{port_variable: str(port)}),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

@@ -36,6 +36,11 @@ pub fn require_emulator() {
     );
 }
 
+/// Parses `serve` options as the command line would.
+pub fn serve_args(args: &[&str]) -> ServeArgs {
+    Cli::parse_from(std::iter::once("iot-warden").chain(args.iter().copied())).serve
+}
+
 pub struct TestApp {
     pub router: Router,
     pub store: MemoryStore,
@@ -44,16 +49,14 @@ pub struct TestApp {
 impl TestApp {
     pub async fn new() -> TestApp {
         require_emulator();
-        let args = Cli::parse_from([
-            "iot-warden",
+        let args = serve_args(&[
             "--oidc-issuer",
             "http://127.0.0.1:9",
             "--oidc-client-id",
             "test",
             "--oidc-client-secret",
             "test",
-        ])
-        .serve;
+        ]);
         let options = leptos::config::LeptosOptions::builder()
             .output_name("iot-warden")
             .build();
