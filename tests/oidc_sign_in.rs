@@ -325,3 +325,24 @@ async fn keys_are_fetched_again_when_the_idp_rotates_them() {
         .expect("sign-in after the key rotation");
     assert!(viewer(&app, &cookie).await.contains("\"role\":\"admin\""));
 }
+
+#[tokio::test]
+async fn sign_in_says_so_when_the_idp_is_down() {
+    // Nothing listens on this port: the console must answer with a sentence, not an error dump.
+    let app = app(&format!("http://127.0.0.1:{}", free_port())).await;
+    let res = app
+        .clone()
+        .oneshot(Request::get("/auth/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 503);
+    let body = body_text(res).await;
+    assert!(
+        body.contains("The sign-in provider did not answer"),
+        "{body}"
+    );
+    assert!(
+        !body.to_lowercase().contains("reqwest") && !body.contains("error sending"),
+        "no internals: {body}"
+    );
+}

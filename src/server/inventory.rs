@@ -82,26 +82,36 @@ impl Inventory {
         let mut cursor = q.cursor.clone();
         let mut found = Vec::with_capacity(wanted);
         for _ in 0..MAX_AWS_PAGES_PER_REQUEST {
-            let (records, aws_next) = self.source_page(q, cursor.aws_token.as_deref()).await?;
-            let len = records.len();
-            for (i, rec) in records.into_iter().enumerate().skip(cursor.skip as usize) {
-                let Some(rec) = rec.filter(|r| matches(q, r)) else {
-                    continue;
-                };
-                found.push(rec);
-                if found.len() == wanted {
-                    let next = if i + 1 < len {
-                        Some(Cursor {
-                            aws_token: cursor.aws_token.clone(),
-                            skip: (i + 1) as u32,
-                        })
-                    } else {
-                        aws_next.map(|t| Cursor {
-                            aws_token: Some(t),
-                            skip: 0,
-                        })
+            let (candidates, aws_next) = self.source_page(q, cursor.aws_token.as_deref()).await?;
+            let len = candidates.len();
+            let remaining: Vec<(usize, Candidate)> = candidates
+                .into_iter()
+                .enumerate()
+                .skip(cursor.skip as usize)
+                .collect();
+            // Resolved a few at a time, so a group page costs only the describes the page
+            // needs, and never more than CONCURRENCY calls at once.
+            for chunk in remaining.chunks(CONCURRENCY) {
+                let resolved = try_join_all(chunk.iter().map(|(_, c)| self.resolve(q, c))).await?;
+                for ((i, _), rec) in chunk.iter().zip(resolved) {
+                    let Some(rec) = rec.filter(|r| matches(q, r)) else {
+                        continue;
                     };
-                    return Ok((found, next));
+                    found.push(rec);
+                    if found.len() == wanted {
+                        let next = if i + 1 < len {
+                            Some(Cursor {
+                                aws_token: cursor.aws_token.clone(),
+                                skip: (i + 1) as u32,
+                            })
+                        } else {
+                            aws_next.map(|t| Cursor {
+                                aws_token: Some(t),
+                                skip: 0,
+                            })
+                        };
+                        return Ok((found, next));
+                    }
                 }
             }
             match aws_next {
@@ -117,15 +127,13 @@ impl Inventory {
         Ok((found, Some(cursor)))
     }
 
-    /// One AWS page of candidate things: from the group when one is named (AWS filters
-    /// group members by nothing else), otherwise from ListThings with AWS's own filters.
-    /// `None` stands where a group member was ruled out before describing it, so that
-    /// positions in the page, which cursors count, stay those of the AWS page.
+    /// One AWS page of candidates: group members by name when a group is named (AWS filters
+    /// them by nothing else), otherwise things from ListThings with AWS's own filters.
     async fn source_page(
         &self,
         q: &ValidQuery,
         token: Option<&str>,
-    ) -> Result<(Vec<Option<ThingRecord>>, Option<String>), ServiceError> {
+    ) -> Result<(Vec<Candidate>, Option<String>), ServiceError> {
         match &q.group {
             Some(group) => {
                 let page = self
@@ -138,23 +146,10 @@ impl Inventory {
                         )),
                         _ => e.into(),
                     })?;
-                // Describing costs a call per thing, so names the prefix rules out are not.
-                let records = try_join_all(page.items.iter().map(|name| async move {
-                    if q.name_prefix
-                        .as_ref()
-                        .is_some_and(|p| !name.starts_with(p.as_str()))
-                    {
-                        return Ok(None);
-                    }
-                    match self.things.describe_thing(name).await {
-                        Ok(r) => Ok(Some(r)),
-                        // Deleted between the two calls: not an error, just gone.
-                        Err(e) if e.kind == AwsErrorKind::NotFound => Ok(None),
-                        Err(e) => Err(e),
-                    }
-                }))
-                .await?;
-                Ok((records, page.next_token))
+                Ok((
+                    page.items.into_iter().map(Candidate::Name).collect(),
+                    page.next_token,
+                ))
             }
             None => {
                 let filter = ThingFilter {
@@ -162,8 +157,36 @@ impl Inventory {
                     attribute: q.attribute.clone(),
                 };
                 let page = self.things.list_things(&filter, token).await?;
-                Ok((page.items.into_iter().map(Some).collect(), page.next_token))
+                Ok((
+                    page.items.into_iter().map(Candidate::Record).collect(),
+                    page.next_token,
+                ))
             }
+        }
+    }
+
+    /// The record of a candidate; `None` when it is ruled out or no longer exists.
+    async fn resolve(
+        &self,
+        q: &ValidQuery,
+        candidate: &Candidate,
+    ) -> Result<Option<ThingRecord>, ServiceError> {
+        match candidate {
+            Candidate::Record(r) => Ok(Some(r.clone())),
+            // Describing costs a call, so names the prefix rules out are not described.
+            Candidate::Name(name)
+                if q.name_prefix
+                    .as_ref()
+                    .is_some_and(|p| !name.starts_with(p.as_str())) =>
+            {
+                Ok(None)
+            }
+            Candidate::Name(name) => match self.things.describe_thing(name).await {
+                Ok(r) => Ok(Some(r)),
+                // Deleted between the two calls: not an error, just gone.
+                Err(e) if e.kind == AwsErrorKind::NotFound => Ok(None),
+                Err(e) => Err(e.into()),
+            },
         }
     }
 
@@ -311,6 +334,12 @@ impl Inventory {
             })
             .collect())
     }
+}
+
+/// A thing as a listing names it: whole from ListThings, by name only from a group.
+enum Candidate {
+    Record(ThingRecord),
+    Name(String),
 }
 
 fn matches(q: &ValidQuery, r: &ThingRecord) -> bool {

@@ -4,17 +4,21 @@ use super::*;
 use crate::server::aws::{Page, PolicyRecord, ThingGroupRecord, ThingTypeRecord};
 use async_trait::async_trait;
 use std::collections::HashMap;
-
-const FAKE_PAGE: usize = 3;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 struct FakeFleet {
     things: Vec<ThingRecord>,
     groups: HashMap<String, Vec<String>>,
+    /// AWS page size of this fake; small, to cross many pages.
+    page: usize,
+    describes: AtomicUsize,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
 }
 
-fn page_of<T: Clone>(all: &[T], token: Option<&str>) -> Page<T> {
+fn page_of<T: Clone>(all: &[T], token: Option<&str>, page: usize) -> Page<T> {
     let start: usize = token.map(|t| t.parse().unwrap()).unwrap_or(0);
-    let end = (start + FAKE_PAGE).min(all.len());
+    let end = (start + page).min(all.len());
     Page {
         items: all[start..end].to_vec(),
         next_token: (end < all.len()).then(|| end.to_string()),
@@ -43,7 +47,7 @@ impl ThingRegistry for FakeFleet {
             })
             .cloned()
             .collect();
-        Ok(page_of(&all, token))
+        Ok(page_of(&all, token, self.page))
     }
     async fn list_things_in_group(
         &self,
@@ -54,9 +58,14 @@ impl ThingRegistry for FakeFleet {
             .groups
             .get(group)
             .ok_or_else(|| AwsError::not_found("no group"))?;
-        Ok(page_of(members, token))
+        Ok(page_of(members, token, self.page))
     }
     async fn describe_thing(&self, name: &str) -> Result<ThingRecord, AwsError> {
+        self.describes.fetch_add(1, Ordering::SeqCst);
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        tokio::task::yield_now().await;
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
         self.things
             .iter()
             .find(|t| t.name == name)
@@ -117,6 +126,10 @@ impl ShadowReader for FakeFleet {
 }
 
 fn fleet(n: usize) -> Inventory {
+    fleet_paged(n, 3).0
+}
+
+fn fleet_paged(n: usize, page: usize) -> (Inventory, Arc<FakeFleet>) {
     let things: Vec<ThingRecord> = (1..=n)
         .map(|i| ThingRecord {
             name: if i % 2 == 0 {
@@ -138,10 +151,14 @@ fn fleet(n: usize) -> Inventory {
     let f = Arc::new(FakeFleet {
         things,
         groups: HashMap::from([("Evens".to_string(), evens)]),
+        page,
+        describes: AtomicUsize::new(0),
+        in_flight: AtomicUsize::new(0),
+        max_in_flight: AtomicUsize::new(0),
     });
-    let mut inv = Inventory::new(f.clone(), f.clone(), f);
+    let mut inv = Inventory::new(f.clone(), f.clone(), f.clone());
     inv.now = || 0;
-    inv
+    (inv, f)
 }
 
 /// Follows next cursors to the end and returns every name seen, in order.
@@ -206,6 +223,36 @@ async fn group_filter_combines_with_type_and_attribute() {
     let names = walk(&inv, q).await;
     // Even, divisible by 3, and i % 4 == 2: 6, 18.
     assert_eq!(names, vec!["s-06", "s-18"]);
+}
+
+#[tokio::test]
+async fn group_pages_describe_only_what_they_show_a_few_at_a_time() {
+    // 100 group members in one AWS page; a page of 10 must not describe all 100 (measured on
+    // the emulator: 100 describes at once overflowed its backlog and timed out).
+    let (inv, fake) = fleet_paged(200, 100);
+    let q = DeviceQuery {
+        group: "Evens".into(),
+        page_size: 10,
+        ..Default::default()
+    };
+    let page = inv.list_devices(&q).await.unwrap();
+    assert_eq!(page.rows.len(), 10);
+    let describes = fake.describes.load(Ordering::SeqCst);
+    assert!(
+        describes <= 10 + CONCURRENCY,
+        "{describes} describes for 10 rows"
+    );
+    let max = fake.max_in_flight.load(Ordering::SeqCst);
+    assert!(max <= CONCURRENCY, "{max} describes at once");
+    // The cursor resumes right after the last row shown.
+    let next = inv
+        .list_devices(&DeviceQuery {
+            cursor: page.next_cursor.unwrap(),
+            ..q
+        })
+        .await
+        .unwrap();
+    assert_eq!(next.rows[0].name, "s-22");
 }
 
 #[tokio::test]
