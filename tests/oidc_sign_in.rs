@@ -11,13 +11,11 @@ use axum::body::Body;
 use axum::http::{header, Request};
 use axum::Router;
 use common::body_text;
-use iot_warden::server::http::{router, SESSION_COOKIE};
-use iot_warden::server::run::build_state;
+use iot_warden::server::http::SESSION_COOKIE;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use tower::ServiceExt;
-use tower_sessions_memory_store::MemoryStore;
 
 const PUBLIC_URL: &str = "http://127.0.0.1:3999";
 
@@ -77,8 +75,7 @@ fn free_port() -> u16 {
 }
 
 async fn app(issuer: &str) -> Router {
-    common::require_emulator();
-    let args = common::serve_args(&[
+    common::TestApp::with_args(&[
         "--public-url",
         PUBLIC_URL,
         "--oidc-issuer",
@@ -87,14 +84,9 @@ async fn app(issuer: &str) -> Router {
         "iot-warden-local",
         "--oidc-client-secret",
         "local-dev-secret-not-for-production",
-    ]);
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("iot-warden")
-        .build();
-    let state = build_state(args.validate().unwrap(), options)
-        .await
-        .unwrap();
-    router(state, MemoryStore::default())
+    ])
+    .await
+    .router
 }
 
 fn session_cookie(res: &axum::http::Response<Body>) -> Option<String> {

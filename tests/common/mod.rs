@@ -47,16 +47,23 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The app with an IdP nobody reaches: for tests that plant their sessions directly.
     pub async fn new() -> TestApp {
-        require_emulator();
-        let args = serve_args(&[
+        TestApp::with_args(&[
             "--oidc-issuer",
             "http://127.0.0.1:9",
             "--oidc-client-id",
             "test",
             "--oidc-client-secret",
             "test",
-        ]);
+        ])
+        .await
+    }
+
+    /// The app configured by `serve` command-line arguments.
+    pub async fn with_args(args: &[&str]) -> TestApp {
+        require_emulator();
+        let args = serve_args(args);
         let options = leptos::config::LeptosOptions::builder()
             .output_name("iot-warden")
             .build();
