@@ -2,4 +2,5 @@
 
 pub mod certs;
 pub mod inventory;
+pub mod policy;
 pub mod roles;

@@ -1,0 +1,256 @@
+//! Deciding a request against a set of named policies.
+//!
+//! Order: an explicit Deny anywhere wins, then any Allow, otherwise the request is implicitly
+//! denied ("Policy evaluation logic", IAM User Guide,
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+
+use super::model::{
+    ActionBlock, Condition, Context, Decision, Effect, EvalNote, Evaluation, PolicyDocument,
+    Request, ResourceBlock, Statement, StatementRef,
+};
+use super::vars::{compile, matches, Unresolved};
+
+/// A policy under a name (the AWS policy name, or a draft's label).
+#[derive(Debug, Clone, Copy)]
+pub struct NamedPolicy<'a> {
+    pub name: &'a str,
+    pub document: &'a PolicyDocument,
+}
+
+/// Decide `request` against `policies`.
+pub fn evaluate(policies: &[NamedPolicy<'_>], request: &Request) -> Evaluation {
+    let mut allows = Vec::new();
+    let mut denies = Vec::new();
+    let mut notes = Vec::new();
+    for p in policies {
+        for (index, st) in p.document.statements.iter().enumerate() {
+            let at = || StatementRef {
+                policy: p.name.to_string(),
+                index,
+                sid: st.sid.clone(),
+            };
+            let mut messages = Vec::new();
+            if statement_applies(st, request, &mut messages) {
+                match st.effect {
+                    Effect::Allow => allows.push(at()),
+                    Effect::Deny => denies.push(at()),
+                }
+            }
+            notes.extend(messages.into_iter().map(|message| EvalNote {
+                statement: at(),
+                message,
+            }));
+        }
+    }
+    let (decision, statements) = if !denies.is_empty() {
+        (Decision::ExplicitDeny, denies)
+    } else if !allows.is_empty() {
+        (Decision::Allowed, allows)
+    } else {
+        (Decision::ImplicitDeny, Vec::new())
+    };
+    Evaluation {
+        decision,
+        statements,
+        notes,
+    }
+}
+
+/// Whether the statement matches the request. Notes are only produced for statements whose
+/// action matches, so that the notes are about statements that could have mattered.
+fn statement_applies(st: &Statement, req: &Request, notes: &mut Vec<String>) -> bool {
+    if !action_matches(&st.action, &req.action) {
+        return false;
+    }
+    let resource_ok = match &st.resource {
+        ResourceBlock::Resource(list) => any_resource(list, req, notes),
+        ResourceBlock::NotResource(list) => !any_resource(list, req, notes),
+    };
+    // Conditions are evaluated even when the resource did not match, so that the notes list
+    // every context value the statement needs.
+    let mut conditions_ok = true;
+    for c in &st.conditions {
+        conditions_ok &= condition_holds(c, &req.context, notes);
+    }
+    resource_ok && conditions_ok
+}
+
+// Action names are case-insensitive ("IAM JSON policy elements: Action").
+fn action_matches(block: &ActionBlock, action: &str) -> bool {
+    let hit = |list: &[String]| {
+        list.iter().any(|a| {
+            // Actions carry no variables; compile cannot fail on an empty context except for
+            // a literal `${`, which then simply does not match.
+            compile(a, &Context::new(), true).is_ok_and(|p| matches(&p, action, true))
+        })
+    };
+    match block {
+        ActionBlock::Action(list) => hit(list),
+        ActionBlock::NotAction(list) => !hit(list),
+    }
+}
+
+fn any_resource(list: &[String], req: &Request, notes: &mut Vec<String>) -> bool {
+    let mut hit = false;
+    for r in list {
+        match compile(r, &req.context, true) {
+            Ok(p) => hit |= matches(&p, &req.resource, false),
+            Err(u) => notes.push(unresolved_note(&u, r)),
+        }
+    }
+    hit
+}
+
+fn unresolved_note(u: &Unresolved, value: &str) -> String {
+    let Unresolved::Missing(name) = u;
+    format!("`{value}` needs the policy variable `{name}`, which the context does not provide (or gives several values for), so it matches nothing.")
+}
+
+/// The operators implemented so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    StringEquals,
+    StringNotEquals,
+    StringEqualsIgnoreCase,
+    StringNotEqualsIgnoreCase,
+    StringLike,
+    StringNotLike,
+    Bool,
+    Null,
+}
+
+impl Op {
+    fn negated(self) -> bool {
+        matches!(
+            self,
+            Op::StringNotEquals | Op::StringNotEqualsIgnoreCase | Op::StringNotLike
+        )
+    }
+}
+
+/// Operator names AWS defines but this engine does not evaluate yet.
+const NOT_YET: &[&str] = &[
+    "NumericEquals",
+    "NumericNotEquals",
+    "NumericLessThan",
+    "NumericLessThanEquals",
+    "NumericGreaterThan",
+    "NumericGreaterThanEquals",
+    "DateEquals",
+    "DateNotEquals",
+    "DateLessThan",
+    "DateLessThanEquals",
+    "DateGreaterThan",
+    "DateGreaterThanEquals",
+    "BinaryEquals",
+    "IpAddress",
+    "NotIpAddress",
+    "ArnEquals",
+    "ArnNotEquals",
+    "ArnLike",
+    "ArnNotLike",
+];
+
+/// Splits `StringEqualsIfExists` into (operator, if_exists); Err is the note to show.
+fn parse_op(name: &str) -> Result<(Op, bool), String> {
+    if name.contains(':') {
+        return Err(format!(
+            "Unsupported condition operator `{name}`: the set operators ForAnyValue:/ForAllValues: are not evaluated yet, so this condition is treated as not satisfied."
+        ));
+    }
+    let (base, if_exists) = match name.strip_suffix("IfExists") {
+        Some(b) => (b, true),
+        None => (name, false),
+    };
+    let op = match base {
+        "StringEquals" => Op::StringEquals,
+        "StringNotEquals" => Op::StringNotEquals,
+        "StringEqualsIgnoreCase" => Op::StringEqualsIgnoreCase,
+        "StringNotEqualsIgnoreCase" => Op::StringNotEqualsIgnoreCase,
+        "StringLike" => Op::StringLike,
+        "StringNotLike" => Op::StringNotLike,
+        "Bool" => Op::Bool,
+        "Null" if !if_exists => Op::Null,
+        _ if NOT_YET.contains(&base) => {
+            return Err(format!(
+                "Unsupported condition operator `{name}`: it is not evaluated yet, so this condition is treated as not satisfied."
+            ))
+        }
+        _ => {
+            return Err(format!(
+                "Unknown condition operator `{name}`, so this condition is treated as not satisfied."
+            ))
+        }
+    };
+    Ok((op, if_exists))
+}
+
+/// AND across keys, OR across the policy's values for a key
+/// ("Creating a condition with multiple keys or values", IAM User Guide).
+fn condition_holds(c: &Condition, ctx: &Context, notes: &mut Vec<String>) -> bool {
+    let (op, if_exists) = match parse_op(&c.operator) {
+        Ok(x) => x,
+        Err(note) => {
+            notes.push(note);
+            return false;
+        }
+    };
+    let mut all = true;
+    for (key, wanted) in &c.keys {
+        let present = ctx.get(key.as_str()).filter(|v| !v.is_empty());
+        let holds = match (op, present) {
+            (Op::Null, _) => wanted
+                .iter()
+                .any(|w| match w.to_ascii_lowercase().as_str() {
+                    "true" => present.is_none(),
+                    "false" => present.is_some(),
+                    _ => false,
+                }),
+            // "If the key that you specify in a policy condition is not present in the request
+            // context, the values do not match and the condition is false", except that a
+            // negated operator is then true, and ...IfExists is true.
+            (_, None) => {
+                if !if_exists && !op.negated() {
+                    notes.push(format!(
+                        "Condition `{}` needs `{key}`, which the context does not provide.",
+                        c.operator
+                    ));
+                }
+                if_exists || op.negated()
+            }
+            (_, Some(actual)) => {
+                let any = wanted
+                    .iter()
+                    .any(|w| value_matches(op, w, actual, ctx, notes));
+                if op.negated() {
+                    !any
+                } else {
+                    any
+                }
+            }
+        };
+        all &= holds;
+    }
+    all
+}
+
+fn value_matches(
+    op: Op,
+    wanted: &str,
+    actual: &[String],
+    ctx: &Context,
+    notes: &mut Vec<String>,
+) -> bool {
+    let (wildcards, fold) = match op {
+        Op::StringLike | Op::StringNotLike => (true, false),
+        Op::StringEqualsIgnoreCase | Op::StringNotEqualsIgnoreCase | Op::Bool => (false, true),
+        _ => (false, false),
+    };
+    match compile(wanted, ctx, wildcards) {
+        Ok(p) => actual.iter().any(|a| matches(&p, a, fold)),
+        Err(u) => {
+            notes.push(unresolved_note(&u, wanted));
+            false
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! The AWS IoT policy engine: parse and validate policy documents, and decide requests
+//! against them the way AWS IoT Core documents it, with the statements that decided.
+//!
+//! Pure Rust with no I/O, so it runs on the server, in the CLI and in the browser (WASM).
+//!
+//! ```
+//! use iot_warden::domain::policy::{evaluate, parse_policy, Decision, NamedPolicy, Request};
+//! let doc = parse_policy(r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow",
+//!     "Action":"iot:Publish","Resource":"arn:aws:iot:*:*:topic/a/${iot:ClientId}"}}"#)
+//!     .unwrap()
+//!     .document;
+//! let mut req = Request {
+//!     action: "iot:Publish".into(),
+//!     resource: "arn:aws:iot:us-east-1:123456789012:topic/a/c1".into(),
+//!     ..Default::default()
+//! };
+//! req.context.insert("iot:ClientId".into(), vec!["c1".into()]);
+//! let out = evaluate(&[NamedPolicy { name: "p", document: &doc }], &req);
+//! assert_eq!(out.decision, Decision::Allowed);
+//! ```
+
+mod eval;
+mod model;
+mod parse;
+mod vars;
+
+pub use eval::{evaluate, NamedPolicy};
+pub use model::{
+    ActionBlock, Condition, Context, Decision, Effect, EvalNote, Evaluation, PolicyDocument,
+    Request, ResourceBlock, Statement, StatementRef,
+};
+pub use parse::{parse_policy, parse_value, Parsed, PolicyError, PolicyWarning, KNOWN_ACTIONS};
+
+#[cfg(test)]
+mod tests;

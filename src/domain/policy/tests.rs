@@ -1,0 +1,659 @@
+//! Rule-by-rule tests. Each cites the AWS documentation the rule comes from.
+
+use super::*;
+
+const RESTRICTIVE_SENSOR_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:*:*:client/${iot:Connection.Thing.ThingName}","Condition":{"Bool":{"iot:Connection.Thing.IsAttached":"true"}}},{"Effect":"Allow","Action":"iot:Publish","Resource":["arn:aws:iot:*:*:topic/sensors/${iot:Connection.Thing.ThingName}/telemetry","arn:aws:iot:*:*:topic/sensors/${iot:Connection.Thing.ThingName}/status"]},{"Effect":"Allow","Action":"iot:Subscribe","Resource":["arn:aws:iot:*:*:topicfilter/sensors/${iot:Connection.Thing.ThingName}/commands","arn:aws:iot:*:*:topicfilter/sensors/${iot:Connection.Thing.ThingName}/config"]},{"Effect":"Allow","Action":"iot:Receive","Resource":["arn:aws:iot:*:*:topic/sensors/${iot:Connection.Thing.ThingName}/commands","arn:aws:iot:*:*:topic/sensors/${iot:Connection.Thing.ThingName}/config"]},{"Effect":"Allow","Action":["iot:UpdateThingShadow","iot:GetThingShadow"],"Resource":"arn:aws:iot:*:*:thing/${iot:Connection.Thing.ThingName}"}]}"#;
+
+const DENY_ALL: &str =
+    r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}"#;
+
+const ARN: &str = "arn:aws:iot:us-east-1:123456789012";
+
+fn doc(text: &str) -> PolicyDocument {
+    match parse_policy(text) {
+        Ok(p) => p.document,
+        Err(e) => panic!("policy should parse: {e:?}"),
+    }
+}
+
+fn errors(text: &str) -> Vec<PolicyError> {
+    parse_policy(text).expect_err("policy should be rejected")
+}
+
+fn sensor_ctx(thing: &str, attached: &str) -> Context {
+    let mut c = Context::new();
+    c.insert("iot:ClientId".into(), vec![thing.into()]);
+    c.insert("iot:Connection.Thing.ThingName".into(), vec![thing.into()]);
+    c.insert(
+        "iot:Connection.Thing.IsAttached".into(),
+        vec![attached.into()],
+    );
+    c
+}
+
+fn req(action: &str, resource: &str, context: Context) -> Request {
+    Request {
+        action: action.into(),
+        resource: format!("{ARN}:{resource}"),
+        context,
+    }
+}
+
+fn decide(policies: &[(&str, &PolicyDocument)], r: &Request) -> Evaluation {
+    let named: Vec<NamedPolicy<'_>> = policies
+        .iter()
+        .map(|(name, document)| NamedPolicy { name, document })
+        .collect();
+    evaluate(&named, r)
+}
+
+fn decide_one(text: &str, r: &Request) -> Decision {
+    decide(&[("p", &doc(text))], r).decision
+}
+
+// ---------------------------------------------------------------- the seed policy
+
+// "Thing policy variables" (iot:Connection.Thing.ThingName resolves to the thing's name)
+// https://docs.aws.amazon.com/iot/latest/developerguide/thing-policy-variables.html
+// "Publish/Subscribe policy examples", policies for topics specific to each device
+// https://docs.aws.amazon.com/iot/latest/developerguide/pub-sub-policy.html
+#[test]
+fn sensor_publishes_to_its_own_topic_only() {
+    let p = doc(RESTRICTIVE_SENSOR_POLICY);
+    let own = req(
+        "iot:Publish",
+        "topic/sensors/sensor-001/telemetry",
+        sensor_ctx("sensor-001", "true"),
+    );
+    let out = decide(&[("RestrictiveSensorPolicy", &p)], &own);
+    assert_eq!(out.decision, Decision::Allowed);
+    assert_eq!(
+        out.statements,
+        vec![StatementRef {
+            policy: "RestrictiveSensorPolicy".into(),
+            index: 1,
+            sid: None
+        }]
+    );
+    let other = req(
+        "iot:Publish",
+        "topic/sensors/sensor-002/telemetry",
+        sensor_ctx("sensor-001", "true"),
+    );
+    let out = decide(&[("RestrictiveSensorPolicy", &p)], &other);
+    assert_eq!(out.decision, Decision::ImplicitDeny);
+    assert!(out.statements.is_empty());
+}
+
+// "Thing policy examples": Connect allowed when "iot:Connection.Thing.IsAttached" is "true"
+// https://docs.aws.amazon.com/iot/latest/developerguide/thing-policy-examples.html
+#[test]
+fn sensor_connects_with_own_client_id_when_attached() {
+    let p = doc(RESTRICTIVE_SENSOR_POLICY);
+    let ok = req(
+        "iot:Connect",
+        "client/sensor-001",
+        sensor_ctx("sensor-001", "true"),
+    );
+    assert_eq!(
+        decide_one(RESTRICTIVE_SENSOR_POLICY, &ok),
+        Decision::Allowed
+    );
+    let other_id = req(
+        "iot:Connect",
+        "client/sensor-002",
+        sensor_ctx("sensor-001", "true"),
+    );
+    assert_eq!(
+        decide_one(RESTRICTIVE_SENSOR_POLICY, &other_id),
+        Decision::ImplicitDeny
+    );
+    let detached = req(
+        "iot:Connect",
+        "client/sensor-001",
+        sensor_ctx("sensor-001", "false"),
+    );
+    assert_eq!(
+        decide_one(RESTRICTIVE_SENSOR_POLICY, &detached),
+        Decision::ImplicitDeny
+    );
+    let mut no_flag = sensor_ctx("sensor-001", "true");
+    no_flag.remove("iot:Connection.Thing.IsAttached");
+    let r = req("iot:Connect", "client/sensor-001", no_flag);
+    let out = decide(&[("RestrictiveSensorPolicy", &p)], &r);
+    assert_eq!(out.decision, Decision::ImplicitDeny);
+    assert!(out
+        .notes
+        .iter()
+        .any(|n| n.statement.index == 0 && n.message.contains("iot:Connection.Thing.IsAttached")));
+}
+
+// "Policy evaluation logic" (an explicit deny overrides any allow)
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+#[test]
+fn deny_all_beats_the_sensor_policy() {
+    let p = doc(RESTRICTIVE_SENSOR_POLICY);
+    let d = doc(DENY_ALL);
+    let r = req(
+        "iot:Publish",
+        "topic/sensors/sensor-001/telemetry",
+        sensor_ctx("sensor-001", "true"),
+    );
+    let out = decide(&[("RestrictiveSensorPolicy", &p), ("DenyAll", &d)], &r);
+    assert_eq!(out.decision, Decision::ExplicitDeny);
+    assert_eq!(
+        out.statements,
+        vec![StatementRef {
+            policy: "DenyAll".into(),
+            index: 0,
+            sid: None
+        }]
+    );
+}
+
+// "Using wildcard characters in MQTT and AWS IoT Core policies": Subscribe is checked against
+// topicfilter/ resources, Publish and Receive against topic/ resources.
+// https://docs.aws.amazon.com/iot/latest/developerguide/pub-sub-policy.html
+#[test]
+fn subscribe_uses_topicfilter_and_receive_uses_topic() {
+    let c = || sensor_ctx("sensor-001", "true");
+    let p = RESTRICTIVE_SENSOR_POLICY;
+    let sub = req(
+        "iot:Subscribe",
+        "topicfilter/sensors/sensor-001/commands",
+        c(),
+    );
+    assert_eq!(decide_one(p, &sub), Decision::Allowed);
+    let sub_topic = req("iot:Subscribe", "topic/sensors/sensor-001/commands", c());
+    assert_eq!(decide_one(p, &sub_topic), Decision::ImplicitDeny);
+    let recv = req("iot:Receive", "topic/sensors/sensor-001/config", c());
+    assert_eq!(decide_one(p, &recv), Decision::Allowed);
+    let recv_filter = req("iot:Receive", "topicfilter/sensors/sensor-001/config", c());
+    assert_eq!(decide_one(p, &recv_filter), Decision::ImplicitDeny);
+    // Subscribing with an MQTT wildcard needs that literal filter in the policy.
+    let wild = req("iot:Subscribe", "topicfilter/sensors/sensor-001/#", c());
+    assert_eq!(decide_one(p, &wild), Decision::ImplicitDeny);
+}
+
+// "AWS IoT Core policy actions" (Device Shadow actions on thing/ resources)
+// https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-actions.html
+#[test]
+fn shadow_api_actions_on_own_thing() {
+    let c = || sensor_ctx("sensor-001", "true");
+    let p = RESTRICTIVE_SENSOR_POLICY;
+    assert_eq!(
+        decide_one(p, &req("iot:GetThingShadow", "thing/sensor-001", c())),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(p, &req("iot:UpdateThingShadow", "thing/sensor-001", c())),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(p, &req("iot:DeleteThingShadow", "thing/sensor-001", c())),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        decide_one(p, &req("iot:GetThingShadow", "thing/sensor-002", c())),
+        Decision::ImplicitDeny
+    );
+}
+
+// ---------------------------------------------------------------- policy variables
+
+// "Thing policy examples": "If the device certificate is not associated with the thing, this
+// variable won't be resolved and will result in an access denied error."
+// https://docs.aws.amazon.com/iot/latest/developerguide/thing-policy-examples.html
+// "IAM policy elements: Variables and tags" (a variable that cannot be resolved can make the
+// statement invalid) https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+#[test]
+fn unresolved_variable_matches_nothing() {
+    let mut c = Context::new();
+    c.insert("iot:ClientId".into(), vec!["sensor-001".into()]);
+    let r = req("iot:Publish", "topic/sensors/sensor-001/telemetry", c);
+    let p = doc(RESTRICTIVE_SENSOR_POLICY);
+    let out = decide(&[("RestrictiveSensorPolicy", &p)], &r);
+    assert_eq!(out.decision, Decision::ImplicitDeny);
+    assert!(out
+        .notes
+        .iter()
+        .any(|n| n.statement.index == 1 && n.message.contains("iot:Connection.Thing.ThingName")));
+    // A Deny whose resource cannot be resolved does not apply either.
+    let deny = r#"{"Statement":{"Effect":"Deny","Action":"iot:Publish","Resource":"arn:aws:iot:*:*:topic/${iot:Connection.Thing.Attributes[zone]}"}}"#;
+    let allow = r#"{"Statement":{"Effect":"Allow","Action":"iot:Publish","Resource":"*"}}"#;
+    let out = decide(&[("deny", &doc(deny)), ("allow", &doc(allow))], &r);
+    assert_eq!(out.decision, Decision::Allowed);
+}
+
+// "Thing policy variables": iot:Connection.Thing.Attributes[attributeName] resolves to the
+// attribute's value. https://docs.aws.amazon.com/iot/latest/developerguide/thing-policy-variables.html
+#[test]
+fn thing_attribute_variable() {
+    let p = r#"{"Statement":{"Effect":"Allow","Action":"iot:Publish","Resource":"arn:aws:iot:*:*:topic/${iot:Connection.Thing.Attributes[location]}/*"}}"#;
+    let mut c = Context::new();
+    c.insert(
+        "iot:Connection.Thing.Attributes[location]".into(),
+        vec!["floor1".into()],
+    );
+    assert_eq!(
+        decide_one(p, &req("iot:Publish", "topic/floor1/temp", c.clone())),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(p, &req("iot:Publish", "topic/floor2/temp", c)),
+        Decision::ImplicitDeny
+    );
+}
+
+// "AWS IoT Core policy variables": "The characters + and # are treated as literal strings in
+// a policy." https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-variables.html
+#[test]
+fn mqtt_wildcards_in_policy_are_literal() {
+    let p = r#"{"Statement":{"Effect":"Allow","Action":"iot:Subscribe","Resource":"arn:aws:iot:*:*:topicfilter/a/+/c"}}"#;
+    let c = Context::new;
+    assert_eq!(
+        decide_one(p, &req("iot:Subscribe", "topicfilter/a/+/c", c())),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(p, &req("iot:Subscribe", "topicfilter/a/b/c", c())),
+        Decision::ImplicitDeny
+    );
+}
+
+// ---------------------------------------------------------------- actions and resources
+
+// "IAM JSON policy elements: Action": the prefix and the action name are case-insensitive;
+// wildcards are allowed. https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+#[test]
+fn action_wildcards_and_case() {
+    let p = r#"{"Statement":{"Effect":"Allow","Action":"iot:*ThingShadow","Resource":"*"}}"#;
+    let c = Context::new;
+    assert_eq!(
+        decide_one(p, &req("iot:GetThingShadow", "thing/t", c())),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(p, &req("IOT:getthingshadow", "thing/t", c())),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(p, &req("iot:Publish", "thing/t", c())),
+        Decision::ImplicitDeny
+    );
+    let q = r#"{"Statement":{"Effect":"Allow","Action":"iot:?ublish","Resource":"*"}}"#;
+    assert_eq!(
+        decide_one(q, &req("iot:Publish", "topic/x", c())),
+        Decision::Allowed
+    );
+}
+
+// "IAM JSON policy elements: NotAction" and "NotResource": the statement applies to everything
+// except what is listed.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notaction.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notresource.html
+#[test]
+fn not_action_and_not_resource() {
+    let p = r#"{"Statement":{"Effect":"Deny","NotAction":"iot:Connect","NotResource":"arn:aws:iot:*:*:topic/public/*"}}"#;
+    let allow = doc(r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#);
+    let deny = doc(p);
+    let both = |r: &Request| decide(&[("deny", &deny), ("allow", &allow)], r).decision;
+    let c = Context::new;
+    assert_eq!(
+        both(&req("iot:Publish", "topic/private/x", c())),
+        Decision::ExplicitDeny
+    );
+    assert_eq!(
+        both(&req("iot:Publish", "topic/public/x", c())),
+        Decision::Allowed
+    );
+    assert_eq!(
+        both(&req("iot:Connect", "client/x", c())),
+        Decision::Allowed
+    );
+}
+
+// "Policy evaluation logic": requests are denied by default (implicit deny).
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+#[test]
+fn no_policy_is_implicit_deny() {
+    let out = evaluate(&[], &req("iot:Connect", "client/c", Context::new()));
+    assert_eq!(out.decision, Decision::ImplicitDeny);
+}
+
+#[test]
+fn decision_uses_aws_names_on_the_wire() {
+    assert_eq!(
+        serde_json::to_string(&Decision::Allowed).unwrap(),
+        "\"ALLOWED\""
+    );
+    assert_eq!(
+        serde_json::to_string(&Decision::ExplicitDeny).unwrap(),
+        "\"EXPLICIT_DENY\""
+    );
+    assert_eq!(
+        serde_json::to_string(&Decision::ImplicitDeny).unwrap(),
+        "\"IMPLICIT_DENY\""
+    );
+}
+
+// ---------------------------------------------------------------- conditions
+
+fn with_condition(cond: &str) -> String {
+    format!(
+        r#"{{"Statement":{{"Effect":"Allow","Action":"iot:Connect","Resource":"*","Condition":{cond}}}}}"#
+    )
+}
+
+fn connect(pairs: &[(&str, &[&str])]) -> Request {
+    let context = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
+        .collect();
+    req("iot:Connect", "client/c", context)
+}
+
+// "IAM JSON policy elements: Condition operators", string condition operators: StringEquals
+// is case-sensitive, ...IgnoreCase is not, StringLike takes * and ?.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+#[test]
+fn string_operators() {
+    let k = "iot:Connection.Thing.ThingTypeName";
+    let eq = with_condition(r#"{"StringEquals":{"iot:Connection.Thing.ThingTypeName":"Sensor"}}"#);
+    assert_eq!(
+        decide_one(&eq, &connect(&[(k, &["Sensor"])])),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&eq, &connect(&[(k, &["sensor"])])),
+        Decision::ImplicitDeny
+    );
+    let ic = with_condition(
+        r#"{"StringEqualsIgnoreCase":{"iot:Connection.Thing.ThingTypeName":"Sensor"}}"#,
+    );
+    assert_eq!(
+        decide_one(&ic, &connect(&[(k, &["SENSOR"])])),
+        Decision::Allowed
+    );
+    let ne =
+        with_condition(r#"{"StringNotEquals":{"iot:Connection.Thing.ThingTypeName":"Sensor"}}"#);
+    assert_eq!(
+        decide_one(&ne, &connect(&[(k, &["Gateway"])])),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&ne, &connect(&[(k, &["Sensor"])])),
+        Decision::ImplicitDeny
+    );
+    let nei = with_condition(
+        r#"{"StringNotEqualsIgnoreCase":{"iot:Connection.Thing.ThingTypeName":"Sensor"}}"#,
+    );
+    assert_eq!(
+        decide_one(&nei, &connect(&[(k, &["SENSOR"])])),
+        Decision::ImplicitDeny
+    );
+    let like = with_condition(r#"{"StringLike":{"iot:Connection.Thing.ThingTypeName":"Sens?r*"}}"#);
+    assert_eq!(
+        decide_one(&like, &connect(&[(k, &["Sensor-v2"])])),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&like, &connect(&[(k, &["Gateway"])])),
+        Decision::ImplicitDeny
+    );
+    let nlike =
+        with_condition(r#"{"StringNotLike":{"iot:Connection.Thing.ThingTypeName":"Sens*"}}"#);
+    assert_eq!(
+        decide_one(&nlike, &connect(&[(k, &["Sensor"])])),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        decide_one(&nlike, &connect(&[(k, &["Gateway"])])),
+        Decision::Allowed
+    );
+    // StringEquals takes * literally.
+    let star = with_condition(r#"{"StringEquals":{"iot:Connection.Thing.ThingTypeName":"S*"}}"#);
+    assert_eq!(
+        decide_one(&star, &connect(&[(k, &["Sensor"])])),
+        Decision::ImplicitDeny
+    );
+}
+
+// "IAM JSON policy elements: Condition operators": "If the key that you specify in a policy
+// condition is not present in the request context, the values do not match and the condition
+// is false. If the policy condition requires that the key is not matched, such as
+// StringNotLike ..., and the right key is not present, the condition is true."
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+#[test]
+fn absent_key_is_false_except_for_negated_operators() {
+    let eq = with_condition(r#"{"StringEquals":{"iot:Connection.Thing.ThingTypeName":"Sensor"}}"#);
+    assert_eq!(decide_one(&eq, &connect(&[])), Decision::ImplicitDeny);
+    let ne =
+        with_condition(r#"{"StringNotEquals":{"iot:Connection.Thing.ThingTypeName":"Sensor"}}"#);
+    assert_eq!(decide_one(&ne, &connect(&[])), Decision::Allowed);
+    let nl = with_condition(r#"{"StringNotLike":{"iot:Connection.Thing.ThingTypeName":"S*"}}"#);
+    assert_eq!(decide_one(&nl, &connect(&[])), Decision::Allowed);
+}
+
+// "IAM JSON policy elements: Condition operators", ...IfExists: "If the policy key is present
+// in the context of the request, process the key as specified in the policy. If the key is not
+// present, evaluate the condition element as true."
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists
+#[test]
+fn if_exists_suffix() {
+    let k = "iot:Connection.Thing.ThingTypeName";
+    let p = with_condition(
+        r#"{"StringEqualsIfExists":{"iot:Connection.Thing.ThingTypeName":"Sensor"}}"#,
+    );
+    assert_eq!(decide_one(&p, &connect(&[])), Decision::Allowed);
+    assert_eq!(
+        decide_one(&p, &connect(&[(k, &["Sensor"])])),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&p, &connect(&[(k, &["Gateway"])])),
+        Decision::ImplicitDeny
+    );
+    let b = with_condition(r#"{"BoolIfExists":{"iot:Connection.Thing.IsAttached":"true"}}"#);
+    assert_eq!(decide_one(&b, &connect(&[])), Decision::Allowed);
+}
+
+// "IAM JSON policy elements: Condition operators", Boolean condition operators and the Null
+// condition operator ("true": the key does not exist; "false": it exists).
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null
+#[test]
+fn bool_and_null() {
+    let k = "iot:Connection.Thing.IsAttached";
+    let b = with_condition(r#"{"Bool":{"iot:Connection.Thing.IsAttached":true}}"#);
+    assert_eq!(
+        decide_one(&b, &connect(&[(k, &["true"])])),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&b, &connect(&[(k, &["TRUE"])])),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&b, &connect(&[(k, &["false"])])),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(decide_one(&b, &connect(&[])), Decision::ImplicitDeny);
+    let absent = with_condition(r#"{"Null":{"iot:Connection.Thing.ThingTypeName":"true"}}"#);
+    let t = "iot:Connection.Thing.ThingTypeName";
+    assert_eq!(decide_one(&absent, &connect(&[])), Decision::Allowed);
+    assert_eq!(
+        decide_one(&absent, &connect(&[(t, &["x"])])),
+        Decision::ImplicitDeny
+    );
+    let present = with_condition(r#"{"Null":{"iot:Connection.Thing.ThingTypeName":"false"}}"#);
+    assert_eq!(
+        decide_one(&present, &connect(&[(t, &["x"])])),
+        Decision::Allowed
+    );
+    assert_eq!(decide_one(&present, &connect(&[])), Decision::ImplicitDeny);
+}
+
+// "Creating a condition with multiple keys or values" (IAM User Guide): keys and operators
+// are ANDed, the values of one key are ORed.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html
+#[test]
+fn and_across_keys_or_across_values() {
+    let p = with_condition(
+        r#"{"StringEquals":{"iot:Connection.Thing.ThingTypeName":["Sensor","Gateway"],"iot:Connection.Thing.Attributes[site]":"lyon"},"Bool":{"iot:Connection.Thing.IsAttached":"true"}}"#,
+    );
+    let t = "iot:Connection.Thing.ThingTypeName";
+    let s = "iot:Connection.Thing.Attributes[site]";
+    let a = "iot:Connection.Thing.IsAttached";
+    let all = connect(&[(t, &["Gateway"]), (s, &["lyon"]), (a, &["true"])]);
+    assert_eq!(decide_one(&p, &all), Decision::Allowed);
+    let wrong_site = connect(&[(t, &["Sensor"]), (s, &["paris"]), (a, &["true"])]);
+    assert_eq!(decide_one(&p, &wrong_site), Decision::ImplicitDeny);
+    let detached = connect(&[(t, &["Sensor"]), (s, &["lyon"]), (a, &["false"])]);
+    assert_eq!(decide_one(&p, &detached), Decision::ImplicitDeny);
+}
+
+// "AWS IoT Core policy variables": variables can be used in the Condition block.
+// https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-variables.html
+#[test]
+fn variables_in_condition_values() {
+    let p =
+        with_condition(r#"{"StringEquals":{"iot:ClientId":"${iot:Connection.Thing.ThingName}"}}"#);
+    let c = "iot:ClientId";
+    let n = "iot:Connection.Thing.ThingName";
+    assert_eq!(
+        decide_one(&p, &connect(&[(c, &["t1"]), (n, &["t1"])])),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&p, &connect(&[(c, &["t1"]), (n, &["t2"])])),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        decide_one(&p, &connect(&[(c, &["t1"])])),
+        Decision::ImplicitDeny
+    );
+}
+
+#[test]
+fn unsupported_operators_say_so() {
+    let p = doc(&with_condition(
+        r#"{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#,
+    ));
+    let r = connect(&[("aws:SourceIp", &["203.0.113.10"])]);
+    let out = decide(&[("p", &p)], &r);
+    assert_eq!(out.decision, Decision::ImplicitDeny);
+    assert!(out.notes.iter().any(|n| n
+        .message
+        .contains("Unsupported condition operator `IpAddress`")));
+    let q = doc(&with_condition(
+        r#"{"ForAnyValue:StringEquals":{"iot:ConnectAttributes":"PersistentConnect"}}"#,
+    ));
+    let out = decide(
+        &[("q", &q)],
+        &connect(&[("iot:ConnectAttributes", &["PersistentConnect"])]),
+    );
+    assert!(out
+        .notes
+        .iter()
+        .any(|n| n.message.contains("Unsupported condition operator")));
+}
+
+// ---------------------------------------------------------------- parsing
+
+// "IAM JSON policy elements: Statement": a single statement object or an array of statements;
+// Action and Resource take a string or an array.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_statement.html
+#[test]
+fn statement_object_or_array_and_string_or_array() {
+    let one = doc(
+        r#"{"Version":"2012-10-17","Statement":{"Sid":"A1","Effect":"Allow","Action":"iot:Connect","Resource":"*"}}"#,
+    );
+    let many = doc(
+        r#"{"Version":"2012-10-17","Statement":[{"Sid":"A1","Effect":"Allow","Action":["iot:Connect"],"Resource":["*"]}]}"#,
+    );
+    assert_eq!(one, many);
+    assert_eq!(one.statements[0].sid.as_deref(), Some("A1"));
+    assert_eq!(one.version.as_deref(), Some("2012-10-17"));
+    let seed = doc(RESTRICTIVE_SENSOR_POLICY);
+    assert_eq!(seed.statements.len(), 5);
+}
+
+#[test]
+fn syntax_errors_have_line_and_column() {
+    let e = errors("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n}");
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].line, Some(4));
+    assert!(e[0].column.is_some());
+    assert!(
+        e[0].message.starts_with("The document is not valid JSON"),
+        "{}",
+        e[0].message
+    );
+    assert!(e[0].to_string().starts_with("line 4, column"));
+}
+
+// "IAM JSON policy element reference": Effect is Allow or Deny; Action/NotAction and
+// Resource/NotResource are each required, exactly one of the pair.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
+#[test]
+fn structural_errors_point_at_the_place() {
+    let e = errors(
+        r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"iot:Connect","Resource":"*"},
+            {"Effect":"Permit","Action":5,"NotAction":"iot:Publish","Resource":"*"},
+            {"Effect":"Deny","Action":["iot:Publish",7]},
+            "nope"
+        ]}"#,
+    );
+    let at = |p: &str| e.iter().find(|x| x.path == p).map(|x| x.message.clone());
+    assert!(at("Statement[1].Effect")
+        .unwrap()
+        .contains("neither \"Allow\" nor \"Deny\""));
+    assert!(at("Statement[1]").unwrap().contains("not both"));
+    assert!(at("Statement[2].Action[1]")
+        .unwrap()
+        .contains("Expected a string"));
+    assert!(at("Statement[2]")
+        .unwrap()
+        .contains("neither `Resource` nor `NotResource`"));
+    assert!(at("Statement[3]")
+        .unwrap()
+        .contains("must be a JSON object"));
+    assert!(e.iter().all(|x| x.message.ends_with('.')));
+    let v = errors(r#"{"Version":"2020-01-01","Statement":[]}"#);
+    assert!(v.iter().any(|x| x.path == "Version"));
+    assert!(v.iter().any(|x| x.path == "Statement"));
+    let c = errors(
+        r#"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*","Condition":{"Bool":"true"}}}"#,
+    );
+    assert_eq!(c[0].path, "Statement.Condition.Bool");
+    assert_eq!(
+        c[0].to_string(),
+        "Statement.Condition.Bool: Condition operator `Bool` must map to an object of keys, not a string."
+    );
+}
+
+// "AWS IoT Core policy actions": the actions AWS IoT Core defines.
+// https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-actions.html
+#[test]
+fn unknown_actions_are_flagged() {
+    let p = parse_policy(
+        r#"{"Statement":{"Effect":"Allow","Action":["iot:GetThingSadow","iot:Publish","iot:Pub*","iot:Foo*","s3:GetObject"],"Resource":"*"}}"#,
+    )
+    .unwrap();
+    let w: Vec<_> = p
+        .warnings
+        .iter()
+        .map(|w| (w.path.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(w.len(), 3, "{w:?}");
+    assert_eq!(w[0].0, "Statement.Action[0]");
+    assert!(w[0].1.contains("Did you mean `iot:GetThingShadow`?"));
+    assert_eq!(w[1].0, "Statement.Action[3]");
+    assert!(w[2].1.contains("not an AWS IoT Core policy action"));
+    assert!(KNOWN_ACTIONS.iter().all(|a| a.starts_with("iot:")));
+    assert!(parse_policy(RESTRICTIVE_SENSOR_POLICY)
+        .unwrap()
+        .warnings
+        .is_empty());
+}

@@ -1,0 +1,182 @@
+//! Policy variables and wildcard patterns.
+//!
+//! A policy string such as `arn:aws:iot:*:*:topic/sensors/${iot:ClientId}/x` is compiled into
+//! a sequence of tokens. `*` and `?` written in the policy are wildcards; text substituted
+//! from a variable and the escapes `$(*)`, `$(?)`, `$($)` are literal characters, so a client
+//! id that happens to contain `*` cannot widen a grant. MQTT `+` and `#` are plain characters.
+
+use super::model::Context;
+
+/// One token of a compiled pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tok {
+    Lit(char),
+    Star,
+    Question,
+}
+
+/// Why a policy string could not be turned into a pattern for this request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Unresolved {
+    /// `${name}` with no value (or several values) in the context.
+    Missing(String),
+}
+
+/// Substitute variables from `ctx` and compile. `wildcards` is false for operators such as
+/// `StringEquals`, where `*` and `?` are ordinary characters.
+pub(crate) fn compile(src: &str, ctx: &Context, wildcards: bool) -> Result<Vec<Tok>, Unresolved> {
+    let mut out = Vec::with_capacity(src.len());
+    let mut rest = src;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("${") {
+            if let Some(end) = after.find('}') {
+                let name = after[..end].trim();
+                match ctx.get(name) {
+                    Some(values) if values.len() == 1 => {
+                        out.extend(values[0].chars().map(Tok::Lit));
+                    }
+                    _ => return Err(Unresolved::Missing(name.to_string())),
+                }
+                rest = &after[end + 1..];
+                continue;
+            }
+        }
+        if let Some(esc) = ["$(*)", "$(?)", "$($)"]
+            .iter()
+            .find(|e| rest.starts_with(**e))
+        {
+            out.push(Tok::Lit(esc.as_bytes()[2] as char));
+            rest = &rest[esc.len()..];
+            continue;
+        }
+        out.push(match c {
+            '*' if wildcards => Tok::Star,
+            '?' if wildcards => Tok::Question,
+            other => Tok::Lit(other),
+        });
+        rest = &rest[c.len_utf8()..];
+    }
+    Ok(out)
+}
+
+/// Glob match of `text` against `pat`; `fold` compares case-insensitively.
+pub(crate) fn matches(pat: &[Tok], text: &str, fold: bool) -> bool {
+    let text: Vec<char> = if fold {
+        text.chars().flat_map(char::to_lowercase).collect()
+    } else {
+        text.chars().collect()
+    };
+    let eq = |p: char, t: char| {
+        if fold {
+            p.to_lowercase().eq(std::iter::once(t))
+        } else {
+            p == t
+        }
+    };
+    // Iterative wildcard match with single-star backtracking: O(n·m) worst case.
+    let (mut p, mut t) = (0usize, 0usize);
+    let (mut star, mut mark) = (None::<usize>, 0usize);
+    while t < text.len() {
+        match pat.get(p) {
+            Some(Tok::Question) => {
+                p += 1;
+                t += 1;
+            }
+            Some(Tok::Lit(c)) if eq(*c, text[t]) => {
+                p += 1;
+                t += 1;
+            }
+            Some(Tok::Star) => {
+                star = Some(p);
+                mark = t;
+                p += 1;
+            }
+            _ => match star {
+                Some(s) => {
+                    p = s + 1;
+                    mark += 1;
+                    t = mark;
+                }
+                None => return false,
+            },
+        }
+    }
+    pat[p.min(pat.len())..].iter().all(|t| *t == Tok::Star)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx(pairs: &[(&str, &str)]) -> Context {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), vec![v.to_string()]))
+            .collect()
+    }
+
+    fn m(pat: &str, text: &str, c: &Context) -> bool {
+        compile(pat, c, true).is_ok_and(|p| matches(&p, text, false))
+    }
+
+    // "AWS IoT Core policy variables": "Inserting an * (asterik) in the string can be treated
+    // as a wildcard, matching any characters"; "Using wildcard characters in MQTT and AWS IoT
+    // Core policies": ? represents any single character.
+    // https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-variables.html
+    // https://docs.aws.amazon.com/iot/latest/developerguide/pub-sub-policy.html
+    #[test]
+    fn star_and_question_are_wildcards() {
+        let c = Context::new();
+        assert!(m("topic/a/*", "topic/a/b/c", &c));
+        assert!(m("topic/a/?", "topic/a/b", &c));
+        assert!(!m("topic/a/?", "topic/a/bc", &c));
+        assert!(m("*", "", &c));
+        assert!(m("a*b*c", "aXXbYYc", &c));
+        assert!(!m("a*b*c", "aXXbYY", &c));
+    }
+
+    // "AWS IoT Core policy variables": "The characters + and # are treated as literal strings
+    // in a policy." https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-variables.html
+    #[test]
+    fn mqtt_wildcards_are_literal() {
+        let c = Context::new();
+        assert!(!m("topicfilter/a/+", "topicfilter/a/b", &c));
+        assert!(!m("topicfilter/a/#", "topicfilter/a/b/c", &c));
+        assert!(m("topicfilter/a/+", "topicfilter/a/+", &c));
+        assert!(m("topicfilter/a/#", "topicfilter/a/#", &c));
+    }
+
+    // "AWS IoT Core policy variables": predefined variables $(*), $(?), $($) represent the
+    // special characters themselves.
+    // https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-variables.html
+    #[test]
+    fn escapes_are_literal() {
+        let c = Context::new();
+        assert!(m("a/$(*)", "a/*", &c));
+        assert!(!m("a/$(*)", "a/b", &c));
+        assert!(m("a/$(?)/$($)", "a/?/$", &c));
+    }
+
+    // "AWS IoT Core policy variables": policy variables are replaced by actual values, e.g.
+    // iot:ClientId by the client id. https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-variables.html
+    #[test]
+    fn variables_are_substituted_literally() {
+        let c = ctx(&[
+            ("iot:ClientId", "100-234-3456"),
+            ("iot:Connection.Thing.Attributes[x]", "*"),
+        ]);
+        assert!(m("client/${iot:ClientId}", "client/100-234-3456", &c));
+        assert!(!m("client/${iot:ClientId}", "client/other", &c));
+        // A substituted value is not a wildcard.
+        assert!(m("t/${iot:Connection.Thing.Attributes[x]}", "t/*", &c));
+        assert!(!m(
+            "t/${iot:Connection.Thing.Attributes[x]}",
+            "t/anything",
+            &c
+        ));
+        assert_eq!(
+            compile("client/${iot:ClientId}", &Context::new(), true),
+            Err(Unresolved::Missing("iot:ClientId".into()))
+        );
+    }
+}
