@@ -1,14 +1,14 @@
 //! Deciding a request against a set of named policies.
 //!
 //! Order: an explicit Deny anywhere wins, then any Allow, otherwise the request is implicitly
-//! denied ("Policy evaluation logic", IAM User Guide,
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
+//! denied ("The difference between explicit and implicit denies", IAM User Guide,
+//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html).
 
 use super::model::{
     ActionBlock, Condition, Context, Decision, Effect, EvalNote, Evaluation, PolicyDocument,
     Request, ResourceBlock, Statement, StatementRef,
 };
-use super::vars::{compile, matches, Unresolved};
+use super::vars::{compile, lookup, matches, Unresolved};
 
 /// A policy under a name (the AWS policy name, or a draft's label).
 #[derive(Debug, Clone, Copy)]
@@ -185,8 +185,9 @@ fn parse_op(name: &str) -> Result<(Op, bool), String> {
     Ok((op, if_exists))
 }
 
-/// AND across keys, OR across the policy's values for a key
-/// ("Creating a condition with multiple keys or values", IAM User Guide).
+/// AND across operators and keys, OR across the policy's values for a key, NOR for negated
+/// operators ("Conditions with multiple context keys or values", IAM User Guide,
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html).
 fn condition_holds(c: &Condition, ctx: &Context, notes: &mut Vec<String>) -> bool {
     let (op, if_exists) = match parse_op(&c.operator) {
         Ok(x) => x,
@@ -197,7 +198,7 @@ fn condition_holds(c: &Condition, ctx: &Context, notes: &mut Vec<String>) -> boo
     };
     let mut all = true;
     for (key, wanted) in &c.keys {
-        let present = ctx.get(key.as_str()).filter(|v| !v.is_empty());
+        let present = lookup(ctx, key).filter(|v| !v.is_empty());
         let holds = match (op, present) {
             (Op::Null, _) => wanted
                 .iter()
@@ -206,9 +207,9 @@ fn condition_holds(c: &Condition, ctx: &Context, notes: &mut Vec<String>) -> boo
                     "false" => present.is_some(),
                     _ => false,
                 }),
-            // "If the key that you specify in a policy condition is not present in the request
-            // context, the values do not match and the condition is false", except that a
-            // negated operator is then true, and ...IfExists is true.
+            // "IAM JSON policy elements: Condition operators": an absent key makes the condition
+            // false, except that a negated operator (StringNotLike, ...) is then true, and
+            // ...IfExists is true.
             (_, None) => {
                 if !if_exists && !op.negated() {
                     notes.push(format!(

@@ -31,6 +31,10 @@ pub const KNOWN_ACTIONS: &[&str] = &[
     "iot:StartNextPendingJobExecution",
     "iot:UpdateJobExecution",
     "iot:AssumeRoleWithCertificate",
+    // "AWS IoT Core action resources" lists the Jobs HTTPS actions under the iotjobsdata prefix.
+    // https://docs.aws.amazon.com/iot/latest/developerguide/iot-action-resources.html
+    "iotjobsdata:DescribeJobExecution",
+    "iotjobsdata:GetPendingJobExecutions",
 ];
 
 /// A problem in a document: where (JSON path, and line/column for syntax errors) and what.
@@ -385,7 +389,7 @@ impl Parser {
             );
             return;
         };
-        if !service.eq_ignore_ascii_case("iot") {
+        if !service.eq_ignore_ascii_case("iot") && !service.eq_ignore_ascii_case("iotjobsdata") {
             self.warnings.push(PolicyWarning {
                 path: path.to_string(),
                 message: format!(

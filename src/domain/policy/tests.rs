@@ -128,8 +128,9 @@ fn sensor_connects_with_own_client_id_when_attached() {
         .any(|n| n.statement.index == 0 && n.message.contains("iot:Connection.Thing.IsAttached")));
 }
 
-// "Policy evaluation logic" (an explicit deny overrides any allow)
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+// "The difference between explicit and implicit denies" (IAM User Guide): when an Allow and a
+// Deny statement both apply, the Deny trumps the Allow.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html
 #[test]
 fn deny_all_beats_the_sensor_policy() {
     let p = doc(RESTRICTIVE_SENSOR_POLICY);
@@ -151,9 +152,9 @@ fn deny_all_beats_the_sensor_policy() {
     );
 }
 
-// "Using wildcard characters in MQTT and AWS IoT Core policies": Subscribe is checked against
-// topicfilter/ resources, Publish and Receive against topic/ resources.
-// https://docs.aws.amazon.com/iot/latest/developerguide/pub-sub-policy.html
+// "AWS IoT Core action resources": iot:Subscribe takes a topicfilter/ resource, iot:Publish and
+// iot:Receive take topic/ resources.
+// https://docs.aws.amazon.com/iot/latest/developerguide/iot-action-resources.html
 #[test]
 fn subscribe_uses_topicfilter_and_receive_uses_topic() {
     let c = || sensor_ctx("sensor-001", "true");
@@ -313,8 +314,9 @@ fn not_action_and_not_resource() {
     );
 }
 
-// "Policy evaluation logic": requests are denied by default (implicit deny).
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+// "The difference between explicit and implicit denies" (IAM User Guide): with no applicable
+// Allow or Deny statement the request is implicitly denied.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html
 #[test]
 fn no_policy_is_implicit_deny() {
     let out = evaluate(&[], &req("iot:Connect", "client/c", Context::new()));
@@ -435,9 +437,8 @@ fn absent_key_is_false_except_for_negated_operators() {
     assert_eq!(decide_one(&nl, &connect(&[])), Decision::Allowed);
 }
 
-// "IAM JSON policy elements: Condition operators", ...IfExists: "If the policy key is present
-// in the context of the request, process the key as specified in the policy. If the key is not
-// present, evaluate the condition element as true."
+// "IAM JSON policy elements: Condition operators", ...IfExists: the missing-key rule does not
+// apply to ...IfExists, which tests whether the key exists: absent passes, present is checked.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists
 #[test]
 fn if_exists_suffix() {
@@ -459,7 +460,7 @@ fn if_exists_suffix() {
 }
 
 // "IAM JSON policy elements: Condition operators", Boolean condition operators and the Null
-// condition operator ("true": the key does not exist; "false": it exists).
+// check, which tests whether the key exists in the request context (true: absent, false: present).
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null
 #[test]
 fn bool_and_null() {
@@ -493,9 +494,9 @@ fn bool_and_null() {
     assert_eq!(decide_one(&present, &connect(&[])), Decision::ImplicitDeny);
 }
 
-// "Creating a condition with multiple keys or values" (IAM User Guide): keys and operators
-// are ANDed, the values of one key are ORed.
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html
+// "Conditions with multiple context keys or values" (IAM User Guide): operators and keys are
+// ANDed, the values of one key are ORed, and for a negated operator they are NORed.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html
 #[test]
 fn and_across_keys_or_across_values() {
     let p = with_condition(
@@ -651,9 +652,30 @@ fn unknown_actions_are_flagged() {
     assert!(w[0].1.contains("Did you mean `iot:GetThingShadow`?"));
     assert_eq!(w[1].0, "Statement.Action[3]");
     assert!(w[2].1.contains("not an AWS IoT Core policy action"));
-    assert!(KNOWN_ACTIONS.iter().all(|a| a.starts_with("iot:")));
+    assert!(KNOWN_ACTIONS
+        .iter()
+        .all(|a| a.starts_with("iot:") || a.starts_with("iotjobsdata:")));
     assert!(parse_policy(RESTRICTIVE_SENSOR_POLICY)
         .unwrap()
         .warnings
         .is_empty());
+}
+
+// "IAM JSON policy elements: Condition": context key names are not case-sensitive.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html
+#[test]
+fn context_key_names_are_case_insensitive() {
+    let p = with_condition(r#"{"Bool":{"IOT:Connection.Thing.IsAttached":"true"}}"#);
+    assert_eq!(
+        decide_one(
+            &p,
+            &connect(&[("iot:connection.thing.isattached", &["true"])])
+        ),
+        Decision::Allowed
+    );
+    let v = r#"{"Statement":{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:*:*:client/${IOT:CLIENTID}"}}"#;
+    assert_eq!(
+        decide_one(v, &connect(&[("iot:ClientId", &["c"])])),
+        Decision::Allowed
+    );
 }

@@ -22,6 +22,17 @@ pub(crate) enum Unresolved {
     Missing(String),
 }
 
+/// The values of a context key. Context key names are not case-sensitive ("IAM JSON policy
+/// elements: Condition", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html),
+/// so an exact match is tried first, then a case-insensitive one.
+pub(crate) fn lookup<'a>(ctx: &'a Context, key: &str) -> Option<&'a Vec<String>> {
+    ctx.get(key).or_else(|| {
+        ctx.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
+}
+
 /// Substitute variables from `ctx` and compile. `wildcards` is false for operators such as
 /// `StringEquals`, where `*` and `?` are ordinary characters.
 pub(crate) fn compile(src: &str, ctx: &Context, wildcards: bool) -> Result<Vec<Tok>, Unresolved> {
@@ -31,7 +42,7 @@ pub(crate) fn compile(src: &str, ctx: &Context, wildcards: bool) -> Result<Vec<T
         if let Some(after) = rest.strip_prefix("${") {
             if let Some(end) = after.find('}') {
                 let name = after[..end].trim();
-                match ctx.get(name) {
+                match lookup(ctx, name) {
                     Some(values) if values.len() == 1 => {
                         out.extend(values[0].chars().map(Tok::Lit));
                     }
