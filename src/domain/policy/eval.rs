@@ -23,6 +23,9 @@ pub fn evaluate(policies: &[NamedPolicy<'_>], request: &Request) -> Evaluation {
     let mut denies = Vec::new();
     let mut notes = Vec::new();
     for p in policies {
+        // Policy variables exist only in policy language 2012-10-17.
+        let vars =
+            (p.document.version.as_deref() == Some("2012-10-17")).then_some(&request.context);
         for (index, st) in p.document.statements.iter().enumerate() {
             let at = || StatementRef {
                 policy: p.name.to_string(),
@@ -30,7 +33,7 @@ pub fn evaluate(policies: &[NamedPolicy<'_>], request: &Request) -> Evaluation {
                 sid: st.sid.clone(),
             };
             let mut messages = Vec::new();
-            if statement_applies(st, request, &mut messages) {
+            if statement_applies(st, request, vars, &mut messages) {
                 match st.effect {
                     Effect::Allow => allows.push(at()),
                     Effect::Deny => denies.push(at()),
@@ -58,19 +61,24 @@ pub fn evaluate(policies: &[NamedPolicy<'_>], request: &Request) -> Evaluation {
 
 /// Whether the statement matches the request. Notes are only produced for statements whose
 /// action matches, so that the notes are about statements that could have mattered.
-fn statement_applies(st: &Statement, req: &Request, notes: &mut Vec<String>) -> bool {
+fn statement_applies(
+    st: &Statement,
+    req: &Request,
+    vars: Option<&Context>,
+    notes: &mut Vec<String>,
+) -> bool {
     if !action_matches(&st.action, &req.action) {
         return false;
     }
     let resource_ok = match &st.resource {
-        ResourceBlock::Resource(list) => any_resource(list, req, notes),
-        ResourceBlock::NotResource(list) => !any_resource(list, req, notes),
+        ResourceBlock::Resource(list) => any_resource(list, &req.resource, vars, notes),
+        ResourceBlock::NotResource(list) => !any_resource(list, &req.resource, vars, notes),
     };
     // Conditions are evaluated even when the resource did not match, so that the notes list
     // every context value the statement needs.
     let mut conditions_ok = true;
     for c in &st.conditions {
-        conditions_ok &= condition_holds(c, &req.context, notes);
+        conditions_ok &= condition_holds(c, &req.context, vars, notes);
     }
     resource_ok && conditions_ok
 }
@@ -78,11 +86,8 @@ fn statement_applies(st: &Statement, req: &Request, notes: &mut Vec<String>) -> 
 // Action names are case-insensitive ("IAM JSON policy elements: Action").
 fn action_matches(block: &ActionBlock, action: &str) -> bool {
     let hit = |list: &[String]| {
-        list.iter().any(|a| {
-            // Actions carry no variables; compile cannot fail on an empty context except for
-            // a literal `${`, which then simply does not match.
-            compile(a, &Context::new(), true).is_ok_and(|p| matches(&p, action, true))
-        })
+        list.iter()
+            .any(|a| compile(a, None, true).is_ok_and(|p| matches(&p, action, true)))
     };
     match block {
         ActionBlock::Action(list) => hit(list),
@@ -90,11 +95,16 @@ fn action_matches(block: &ActionBlock, action: &str) -> bool {
     }
 }
 
-fn any_resource(list: &[String], req: &Request, notes: &mut Vec<String>) -> bool {
+fn any_resource(
+    list: &[String],
+    resource: &str,
+    vars: Option<&Context>,
+    notes: &mut Vec<String>,
+) -> bool {
     let mut hit = false;
     for r in list {
-        match compile(r, &req.context, true) {
-            Ok(p) => hit |= matches(&p, &req.resource, false),
+        match compile(r, vars, true) {
+            Ok(p) => hit |= matches(&p, resource, false),
             Err(u) => notes.push(unresolved_note(&u, r)),
         }
     }
@@ -188,7 +198,12 @@ fn parse_op(name: &str) -> Result<(Op, bool), String> {
 /// AND across operators and keys, OR across the policy's values for a key, NOR for negated
 /// operators ("Conditions with multiple context keys or values", IAM User Guide,
 /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html).
-fn condition_holds(c: &Condition, ctx: &Context, notes: &mut Vec<String>) -> bool {
+fn condition_holds(
+    c: &Condition,
+    ctx: &Context,
+    vars: Option<&Context>,
+    notes: &mut Vec<String>,
+) -> bool {
     let (op, if_exists) = match parse_op(&c.operator) {
         Ok(x) => x,
         Err(note) => {
@@ -222,7 +237,7 @@ fn condition_holds(c: &Condition, ctx: &Context, notes: &mut Vec<String>) -> boo
             (_, Some(actual)) => {
                 let any = wanted
                     .iter()
-                    .any(|w| value_matches(op, w, actual, ctx, notes));
+                    .any(|w| value_matches(op, w, actual, vars, notes));
                 if op.negated() {
                     !any
                 } else {
@@ -239,7 +254,7 @@ fn value_matches(
     op: Op,
     wanted: &str,
     actual: &[String],
-    ctx: &Context,
+    vars: Option<&Context>,
     notes: &mut Vec<String>,
 ) -> bool {
     let (wildcards, fold) = match op {
@@ -247,7 +262,7 @@ fn value_matches(
         Op::StringEqualsIgnoreCase | Op::StringNotEqualsIgnoreCase | Op::Bool => (false, true),
         _ => (false, false),
     };
-    match compile(wanted, ctx, wildcards) {
+    match compile(wanted, vars, wildcards) {
         Ok(p) => actual.iter().any(|a| matches(&p, a, fold)),
         Err(u) => {
             notes.push(unresolved_note(&u, wanted));

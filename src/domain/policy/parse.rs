@@ -398,7 +398,7 @@ impl Parser {
             });
             return;
         }
-        let pattern = compile(action, &Default::default(), true).unwrap_or_default();
+        let pattern = compile(action, None, true).unwrap_or_default();
         if !KNOWN_ACTIONS.iter().any(|k| matches(&pattern, k, true)) {
             let hint = suggestion(action)
                 .map(|s| format!(" Did you mean `{s}`?"))

@@ -220,7 +220,7 @@ fn unresolved_variable_matches_nothing() {
         .iter()
         .any(|n| n.statement.index == 1 && n.message.contains("iot:Connection.Thing.ThingName")));
     // A Deny whose resource cannot be resolved does not apply either.
-    let deny = r#"{"Statement":{"Effect":"Deny","Action":"iot:Publish","Resource":"arn:aws:iot:*:*:topic/${iot:Connection.Thing.Attributes[zone]}"}}"#;
+    let deny = r#"{"Version":"2012-10-17","Statement":{"Effect":"Deny","Action":"iot:Publish","Resource":"arn:aws:iot:*:*:topic/${iot:Connection.Thing.Attributes[zone]}"}}"#;
     let allow = r#"{"Statement":{"Effect":"Allow","Action":"iot:Publish","Resource":"*"}}"#;
     let out = decide(&[("deny", &doc(deny)), ("allow", &doc(allow))], &r);
     assert_eq!(out.decision, Decision::Allowed);
@@ -230,7 +230,7 @@ fn unresolved_variable_matches_nothing() {
 // attribute's value. https://docs.aws.amazon.com/iot/latest/developerguide/thing-policy-variables.html
 #[test]
 fn thing_attribute_variable() {
-    let p = r#"{"Statement":{"Effect":"Allow","Action":"iot:Publish","Resource":"arn:aws:iot:*:*:topic/${iot:Connection.Thing.Attributes[location]}/*"}}"#;
+    let p = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iot:Publish","Resource":"arn:aws:iot:*:*:topic/${iot:Connection.Thing.Attributes[location]}/*"}}"#;
     let mut c = Context::new();
     c.insert(
         "iot:Connection.Thing.Attributes[location]".into(),
@@ -343,7 +343,7 @@ fn decision_uses_aws_names_on_the_wire() {
 
 fn with_condition(cond: &str) -> String {
     format!(
-        r#"{{"Statement":{{"Effect":"Allow","Action":"iot:Connect","Resource":"*","Condition":{cond}}}}}"#
+        r#"{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"iot:Connect","Resource":"*","Condition":{cond}}}}}"#
     )
 }
 
@@ -673,7 +673,7 @@ fn context_key_names_are_case_insensitive() {
         ),
         Decision::Allowed
     );
-    let v = r#"{"Statement":{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:*:*:client/${IOT:CLIENTID}"}}"#;
+    let v = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:*:*:client/${IOT:CLIENTID}"}}"#;
     assert_eq!(
         decide_one(v, &connect(&[("iot:ClientId", &["c"])])),
         Decision::Allowed

@@ -34,11 +34,29 @@ pub(crate) fn lookup<'a>(ctx: &'a Context, key: &str) -> Option<&'a Vec<String>>
 }
 
 /// Substitute variables from `ctx` and compile. `wildcards` is false for operators such as
-/// `StringEquals`, where `*` and `?` are ordinary characters.
-pub(crate) fn compile(src: &str, ctx: &Context, wildcards: bool) -> Result<Vec<Tok>, Unresolved> {
+/// `StringEquals`, where `*` and `?` are ordinary characters. With `ctx` None, variables are
+/// not recognised and `${...}` is literal text: that is how a policy without
+/// `"Version": "2012-10-17"` is read ("IAM JSON policy elements: Version",
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html),
+/// and how `Action` values are read (variables belong in `Resource` and `Condition`,
+/// "AWS IoT Core policy variables").
+pub(crate) fn compile(
+    src: &str,
+    ctx: Option<&Context>,
+    wildcards: bool,
+) -> Result<Vec<Tok>, Unresolved> {
     let mut out = Vec::with_capacity(src.len());
     let mut rest = src;
     while let Some(c) = rest.chars().next() {
+        let Some(ctx) = ctx else {
+            out.push(match c {
+                '*' if wildcards => Tok::Star,
+                '?' if wildcards => Tok::Question,
+                other => Tok::Lit(other),
+            });
+            rest = &rest[c.len_utf8()..];
+            continue;
+        };
         if let Some(after) = rest.strip_prefix("${") {
             if let Some(end) = after.find('}') {
                 let name = after[..end].trim();
@@ -127,7 +145,7 @@ mod tests {
     }
 
     fn m(pat: &str, text: &str, c: &Context) -> bool {
-        compile(pat, c, true).is_ok_and(|p| matches(&p, text, false))
+        compile(pat, Some(c), true).is_ok_and(|p| matches(&p, text, false))
     }
 
     // "AWS IoT Core policy variables": "Inserting an * (asterik) in the string can be treated
@@ -186,8 +204,11 @@ mod tests {
             &c
         ));
         assert_eq!(
-            compile("client/${iot:ClientId}", &Context::new(), true),
+            compile("client/${iot:ClientId}", Some(&Context::new()), true),
             Err(Unresolved::Missing("iot:ClientId".into()))
         );
+        // Without variables (Version other than 2012-10-17), `${...}` is literal text.
+        let lit = compile("client/${iot:ClientId}", None, true).unwrap();
+        assert!(matches(&lit, "client/${iot:ClientId}", false));
     }
 }
