@@ -109,6 +109,8 @@ pub fn parse_value(value: &Value) -> Result<Parsed, Vec<PolicyError>> {
 struct Parser {
     errors: Vec<PolicyError>,
     warnings: Vec<PolicyWarning>,
+    /// Whether the document declares policy language 2012-10-17 (needed for variables).
+    vars: bool,
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -166,6 +168,7 @@ impl Parser {
                 None
             }
         };
+        self.vars = version.as_deref() == Some("2012-10-17");
         let statements = match obj.get("Statement") {
             None => {
                 self.err("Statement", "The document has no `Statement`.");
@@ -292,6 +295,16 @@ impl Parser {
             Some((false, list)) => Some(ResourceBlock::NotResource(list)),
             None => None,
         };
+        if let Some(ResourceBlock::Resource(list) | ResourceBlock::NotResource(list)) = &resource {
+            let field = if matches!(resource, Some(ResourceBlock::Resource(_))) {
+                "Resource"
+            } else {
+                "NotResource"
+            };
+            for (i, r) in list.iter().enumerate() {
+                self.check_variables(&format!("{path}.{field}[{i}]"), r);
+            }
+        }
         let conditions = match obj.get("Condition") {
             None => Vec::new(),
             Some(c) => self.conditions(&format!("{path}.Condition"), c),
@@ -378,6 +391,17 @@ impl Parser {
         }
     }
 
+    /// Variables are only recognised under `"Version": "2012-10-17"` ("IAM JSON policy
+    /// elements: Version"); elsewhere `${...}` is literal text, almost never what was meant.
+    fn check_variables(&mut self, path: &str, value: &str) {
+        if !self.vars && value.contains("${") {
+            self.warnings.push(PolicyWarning {
+                path: path.to_string(),
+                message: "This uses a policy variable, but variables only work with \"Version\": \"2012-10-17\", so here it is literal text.".to_string(),
+            });
+        }
+    }
+
     fn check_action(&mut self, path: &str, action: &str) {
         if action == "*" {
             return;
@@ -437,7 +461,7 @@ impl Parser {
             let mut entries = Vec::new();
             for (key, values) in keys {
                 let key_path = format!("{op_path}.{key}");
-                let list = match values {
+                let list: Vec<String> = match values {
                     Value::Array(items) if items.is_empty() => {
                         self.err(&key_path, "The list of condition values is empty.");
                         continue;
@@ -449,6 +473,9 @@ impl Parser {
                         .collect(),
                     other => self.scalar(&key_path, other).into_iter().collect(),
                 };
+                for (i, v) in list.iter().enumerate() {
+                    self.check_variables(&format!("{key_path}[{i}]"), v);
+                }
                 entries.push((key.clone(), list));
             }
             out.push(Condition {

@@ -128,6 +128,8 @@ fn sensor_connects_with_own_client_id_when_attached() {
         .any(|n| n.statement.index == 0 && n.message.contains("iot:Connection.Thing.IsAttached")));
 }
 
+// "AWS IoT Core policies": IoT policies follow IAM's evaluation logic, an explicit deny in any
+// policy overrides any allow (https://docs.aws.amazon.com/iot/latest/developerguide/iot-policies.html);
 // "The difference between explicit and implicit denies" (IAM User Guide): when an Allow and a
 // Deny statement both apply, the Deny trumps the Allow.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html
@@ -593,9 +595,12 @@ fn syntax_errors_have_line_and_column() {
     assert!(e[0].to_string().starts_with("line 4, column"));
 }
 
-// "IAM JSON policy element reference": Effect is Allow or Deny; Action/NotAction and
-// Resource/NotResource are each required, exactly one of the pair.
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements.html
+// "IAM JSON policy elements: Statement" (Statement is required; a single statement or an array);
+// "IAM JSON policy elements: Action" (statements must include either Action or NotAction);
+// "IAM JSON policy elements: Version" (2012-10-17 or 2008-10-17).
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_statement.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
 #[test]
 fn structural_errors_point_at_the_place() {
     let e = errors(
@@ -678,4 +683,42 @@ fn context_key_names_are_case_insensitive() {
         decide_one(v, &connect(&[("iot:ClientId", &["c"])])),
         Decision::Allowed
     );
+}
+
+// "IAM JSON policy elements: Version": without "Version": "2012-10-17" (missing, or the older
+// 2008-10-17) policy variables are not recognised and are treated as literal strings.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html
+#[test]
+fn variables_need_version_2012_10_17() {
+    let body = r#""Statement":{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:*:*:client/${iot:ClientId}"}"#;
+    let r = connect(&[("iot:ClientId", &["c"])]);
+    assert_eq!(
+        decide_one(&format!(r#"{{"Version":"2012-10-17",{body}}}"#), &r),
+        Decision::Allowed
+    );
+    for old in [
+        format!("{{{body}}}"),
+        format!(r#"{{"Version":"2008-10-17",{body}}}"#),
+    ] {
+        assert_eq!(decide_one(&old, &r), Decision::ImplicitDeny);
+        let literal = req("iot:Connect", "client/${iot:ClientId}", Context::new());
+        assert_eq!(decide_one(&old, &literal), Decision::Allowed);
+        let w = parse_policy(&old).unwrap().warnings;
+        assert!(
+            w.iter()
+                .any(|w| w.path == "Statement.Resource[0]" && w.message.contains("2012-10-17")),
+            "{w:?}"
+        );
+    }
+}
+
+// "IAM JSON policy elements: Sid": ASCII letters and digits only.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html
+#[test]
+fn sid_characters() {
+    let e = errors(
+        r#"{"Statement":{"Sid":"allow-connect","Effect":"Allow","Action":"iot:Connect","Resource":"*"}}"#,
+    );
+    assert_eq!(e[0].path, "Statement.Sid");
+    assert!(parse_policy(r#"{"Statement":{"Sid":"AllowConnect1","Effect":"Allow","Action":"iot:Connect","Resource":"*"}}"#).is_ok());
 }
