@@ -161,16 +161,29 @@ const NOT_YET: &[&str] = &[
     "ArnNotLike",
 ];
 
-/// Splits `StringEqualsIfExists` into (operator, if_exists); Err is the note to show.
-fn parse_op(name: &str) -> Result<(Op, bool), String> {
-    if name.contains(':') {
-        return Err(format!(
-            "Unsupported condition operator `{name}`: the set operators ForAnyValue:/ForAllValues: are not evaluated yet, so this condition is treated as not satisfied."
-        ));
-    }
-    let (base, if_exists) = match name.strip_suffix("IfExists") {
+/// A set operator prefix for multivalued context keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SetOp {
+    ForAllValues,
+    ForAnyValue,
+}
+
+/// Splits `ForAnyValue:StringEqualsIfExists` into (set operator, operator, if_exists);
+/// Err is the note to show.
+fn parse_op(name: &str) -> Result<(Option<SetOp>, Op, bool), String> {
+    let (set, rest) = match name.split_once(':') {
+        Some(("ForAllValues", rest)) => (Some(SetOp::ForAllValues), rest),
+        Some(("ForAnyValue", rest)) => (Some(SetOp::ForAnyValue), rest),
+        Some(_) => {
+            return Err(format!(
+            "Unknown condition operator `{name}`, so this condition is treated as not satisfied."
+        ))
+        }
+        None => (None, name),
+    };
+    let (base, if_exists) = match rest.strip_suffix("IfExists") {
         Some(b) => (b, true),
-        None => (name, false),
+        None => (rest, false),
     };
     let op = match base {
         "StringEquals" => Op::StringEquals,
@@ -180,7 +193,7 @@ fn parse_op(name: &str) -> Result<(Op, bool), String> {
         "StringLike" => Op::StringLike,
         "StringNotLike" => Op::StringNotLike,
         "Bool" => Op::Bool,
-        "Null" if !if_exists => Op::Null,
+        "Null" if !if_exists && set.is_none() => Op::Null,
         _ if NOT_YET.contains(&base) => {
             return Err(format!(
                 "Unsupported condition operator `{name}`: it is not evaluated yet, so this condition is treated as not satisfied."
@@ -192,19 +205,24 @@ fn parse_op(name: &str) -> Result<(Op, bool), String> {
             ))
         }
     };
-    Ok((op, if_exists))
+    Ok((set, op, if_exists))
 }
 
 /// AND across operators and keys, OR across the policy's values for a key, NOR for negated
 /// operators ("Conditions with multiple context keys or values", IAM User Guide,
 /// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html).
+///
+/// Set operators ("Single-valued vs. multivalued context keys", IAM User Guide,
+/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html):
+/// `ForAllValues` holds when every request value matches (and when the key is absent);
+/// `ForAnyValue` holds when at least one request value matches.
 fn condition_holds(
     c: &Condition,
     ctx: &Context,
     vars: Option<&Context>,
     notes: &mut Vec<String>,
 ) -> bool {
-    let (op, if_exists) = match parse_op(&c.operator) {
+    let (set, op, if_exists) = match parse_op(&c.operator) {
         Ok(x) => x,
         Err(note) => {
             notes.push(note);
@@ -214,18 +232,39 @@ fn condition_holds(
     let mut all = true;
     for (key, wanted) in &c.keys {
         let present = lookup(ctx, key).filter(|v| !v.is_empty());
-        let holds = match (op, present) {
-            (Op::Null, _) => wanted
+        // One request value against the policy's values: OR, or NOR for a negated operator.
+        let one = |v: &[String], notes: &mut Vec<String>| {
+            let any = wanted.iter().any(|w| value_matches(op, w, v, vars, notes));
+            any != op.negated()
+        };
+        let holds = match (set, op, present) {
+            (_, Op::Null, _) => wanted
                 .iter()
                 .any(|w| match w.to_ascii_lowercase().as_str() {
                     "true" => present.is_none(),
                     "false" => present.is_some(),
                     _ => false,
                 }),
+            (Some(SetOp::ForAllValues), _, None) => true,
+            (Some(SetOp::ForAllValues), _, Some(actual)) => {
+                actual.iter().all(|v| one(std::slice::from_ref(v), notes))
+            }
+            (Some(SetOp::ForAnyValue), _, None) => {
+                if !if_exists {
+                    notes.push(format!(
+                        "Condition `{}` needs `{key}`, which the context does not provide.",
+                        c.operator
+                    ));
+                }
+                if_exists
+            }
+            (Some(SetOp::ForAnyValue), _, Some(actual)) => {
+                actual.iter().any(|v| one(std::slice::from_ref(v), notes))
+            }
             // "IAM JSON policy elements: Condition operators": an absent key makes the condition
             // false, except that a negated operator (StringNotLike, ...) is then true, and
             // ...IfExists is true.
-            (_, None) => {
+            (None, _, None) => {
                 if !if_exists && !op.negated() {
                     notes.push(format!(
                         "Condition `{}` needs `{key}`, which the context does not provide.",
@@ -234,16 +273,7 @@ fn condition_holds(
                 }
                 if_exists || op.negated()
             }
-            (_, Some(actual)) => {
-                let any = wanted
-                    .iter()
-                    .any(|w| value_matches(op, w, actual, vars, notes));
-                if op.negated() {
-                    !any
-                } else {
-                    any
-                }
-            }
+            (None, _, Some(actual)) => one(actual, notes),
         };
         all &= holds;
     }

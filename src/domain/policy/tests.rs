@@ -549,16 +549,59 @@ fn unsupported_operators_say_so() {
         .message
         .contains("Unsupported condition operator `IpAddress`")));
     let q = doc(&with_condition(
-        r#"{"ForAnyValue:StringEquals":{"iot:ConnectAttributes":"PersistentConnect"}}"#,
+        r#"{"ForSomeValues:StringEquals":{"k":"v"}}"#,
     ));
-    let out = decide(
-        &[("q", &q)],
-        &connect(&[("iot:ConnectAttributes", &["PersistentConnect"])]),
-    );
+    let out = decide(&[("q", &q)], &connect(&[("k", &["v"])]));
     assert!(out
         .notes
         .iter()
-        .any(|n| n.message.contains("Unsupported condition operator")));
+        .any(|n| n.message.contains("Unknown condition operator")));
+}
+
+// "Single-valued vs. multivalued context keys" (IAM User Guide): ForAllValues is true when every
+// request value matches a policy value, and also when the key is absent from the request;
+// ForAnyValue is true when at least one request value matches.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+#[test]
+fn set_operators() {
+    let k = "iot:ConnectAttributes";
+    let any = with_condition(
+        r#"{"ForAnyValue:StringEquals":{"iot:ConnectAttributes":"PersistentConnect"}}"#,
+    );
+    assert_eq!(
+        decide_one(&any, &connect(&[(k, &["LastWill", "PersistentConnect"])])),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&any, &connect(&[(k, &["LastWill"])])),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(decide_one(&any, &connect(&[])), Decision::ImplicitDeny);
+    let all = with_condition(
+        r#"{"ForAllValues:StringLike":{"iot:ConnectAttributes":["Persistent*","LastWill"]}}"#,
+    );
+    assert_eq!(
+        decide_one(&all, &connect(&[(k, &["LastWill", "PersistentConnect"])])),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&all, &connect(&[(k, &["LastWill", "CleanSession"])])),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(decide_one(&all, &connect(&[])), Decision::Allowed);
+    let not_any =
+        with_condition(r#"{"ForAnyValue:StringNotEquals":{"iot:ConnectAttributes":"LastWill"}}"#);
+    assert_eq!(
+        decide_one(
+            &not_any,
+            &connect(&[(k, &["LastWill", "PersistentConnect"])])
+        ),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&not_any, &connect(&[(k, &["LastWill"])])),
+        Decision::ImplicitDeny
+    );
 }
 
 // ---------------------------------------------------------------- parsing
