@@ -8,7 +8,9 @@ use super::model::{
     ActionBlock, Condition, Context, Decision, Effect, EvalNote, Evaluation, PolicyDocument,
     Request, ResourceBlock, Statement, StatementRef,
 };
+use super::values;
 use super::vars::{compile, lookup, matches, Unresolved};
+use std::cmp::Ordering;
 
 /// A policy under a name (the AWS policy name, or a draft's label).
 #[derive(Debug, Clone, Copy)]
@@ -127,34 +129,66 @@ enum Op {
     StringNotLike,
     Bool,
     Null,
+    Numeric(Cmp),
+    Date(Cmp),
+    IpAddress,
+    NotIpAddress,
+}
+
+/// The comparison of a Numeric or Date operator. `NotEquals` matches on equality and is
+/// negated like the other Not operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Cmp {
+    Equals,
+    NotEquals,
+    LessThan,
+    LessThanEquals,
+    GreaterThan,
+    GreaterThanEquals,
+}
+
+impl Cmp {
+    fn parse(s: &str) -> Option<Cmp> {
+        Some(match s {
+            "Equals" => Cmp::Equals,
+            "NotEquals" => Cmp::NotEquals,
+            "LessThan" => Cmp::LessThan,
+            "LessThanEquals" => Cmp::LessThanEquals,
+            "GreaterThan" => Cmp::GreaterThan,
+            "GreaterThanEquals" => Cmp::GreaterThanEquals,
+            _ => return None,
+        })
+    }
+
+    /// `request` compared with `policy`, e.g. LessThan: request < policy.
+    fn holds(self, o: Ordering) -> bool {
+        match self {
+            Cmp::Equals | Cmp::NotEquals => o == Ordering::Equal,
+            Cmp::LessThan => o == Ordering::Less,
+            Cmp::LessThanEquals => o != Ordering::Greater,
+            Cmp::GreaterThan => o == Ordering::Greater,
+            Cmp::GreaterThanEquals => o != Ordering::Less,
+        }
+    }
 }
 
 impl Op {
     fn negated(self) -> bool {
         matches!(
             self,
-            Op::StringNotEquals | Op::StringNotEqualsIgnoreCase | Op::StringNotLike
+            Op::StringNotEquals
+                | Op::StringNotEqualsIgnoreCase
+                | Op::StringNotLike
+                | Op::Numeric(Cmp::NotEquals)
+                | Op::Date(Cmp::NotEquals)
+                | Op::NotIpAddress
         )
     }
 }
 
 /// Operator names AWS defines but this engine does not evaluate yet.
 const NOT_YET: &[&str] = &[
-    "NumericEquals",
-    "NumericNotEquals",
-    "NumericLessThan",
-    "NumericLessThanEquals",
-    "NumericGreaterThan",
-    "NumericGreaterThanEquals",
-    "DateEquals",
-    "DateNotEquals",
-    "DateLessThan",
-    "DateLessThanEquals",
-    "DateGreaterThan",
-    "DateGreaterThanEquals",
     "BinaryEquals",
-    "IpAddress",
-    "NotIpAddress",
     "ArnEquals",
     "ArnNotEquals",
     "ArnLike",
@@ -193,6 +227,14 @@ fn parse_op(name: &str) -> Result<(Option<SetOp>, Op, bool), String> {
         "StringLike" => Op::StringLike,
         "StringNotLike" => Op::StringNotLike,
         "Bool" => Op::Bool,
+        "IpAddress" => Op::IpAddress,
+        "NotIpAddress" => Op::NotIpAddress,
+        _ if base.strip_prefix("Numeric").and_then(Cmp::parse).is_some() => {
+            Op::Numeric(base.strip_prefix("Numeric").and_then(Cmp::parse).expect("checked"))
+        }
+        _ if base.strip_prefix("Date").and_then(Cmp::parse).is_some() => {
+            Op::Date(base.strip_prefix("Date").and_then(Cmp::parse).expect("checked"))
+        }
         "Null" if !if_exists && set.is_none() => Op::Null,
         _ if NOT_YET.contains(&base) => {
             return Err(format!(
@@ -287,6 +329,33 @@ fn value_matches(
     vars: Option<&Context>,
     notes: &mut Vec<String>,
 ) -> bool {
+    // Numeric, Date and IP address operators take no policy variables and no wildcards
+    // ("IAM JSON policy elements: Condition operators"); a value that does not parse
+    // matches nothing.
+    let typed = |cmp: &dyn Fn(&str, &str) -> Option<bool>, kind: &str, notes: &mut Vec<String>| {
+        let mut any = false;
+        for a in actual {
+            match cmp(a, wanted) {
+                Some(hit) => any |= hit,
+                None => notes.push(format!(
+                    "Cannot compare `{a}` with `{wanted}` as {kind}, so they do not match."
+                )),
+            }
+        }
+        any
+    };
+    match op {
+        Op::Numeric(c) => {
+            let cmp = move |a: &str, w: &str| Some(c.holds(values::compare_numbers(a, w)?));
+            return typed(&cmp, "numbers", notes);
+        }
+        Op::Date(c) => {
+            let cmp = move |a: &str, w: &str| Some(c.holds(values::compare_dates(a, w)?));
+            return typed(&cmp, "dates", notes);
+        }
+        Op::IpAddress | Op::NotIpAddress => return typed(&values::in_cidr, "IP addresses", notes),
+        _ => {}
+    }
     let (wildcards, fold) = match op {
         Op::StringLike | Op::StringNotLike => (true, false),
         Op::StringEqualsIgnoreCase | Op::StringNotEqualsIgnoreCase | Op::Bool => (false, true),

@@ -22,6 +22,7 @@
 mod eval;
 mod model;
 mod parse;
+mod values;
 mod vars;
 
 pub use eval::{evaluate, NamedPolicy};

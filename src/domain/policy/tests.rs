@@ -540,14 +540,14 @@ fn variables_in_condition_values() {
 #[test]
 fn unsupported_operators_say_so() {
     let p = doc(&with_condition(
-        r#"{"IpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#,
+        r#"{"ArnLike":{"aws:SourceArn":"arn:aws:iot:*"}}"#,
     ));
     let r = connect(&[("aws:SourceIp", &["203.0.113.10"])]);
     let out = decide(&[("p", &p)], &r);
     assert_eq!(out.decision, Decision::ImplicitDeny);
     assert!(out.notes.iter().any(|n| n
         .message
-        .contains("Unsupported condition operator `IpAddress`")));
+        .contains("Unsupported condition operator `ArnLike`")));
     let q = doc(&with_condition(
         r#"{"ForSomeValues:StringEquals":{"k":"v"}}"#,
     ));
@@ -764,4 +764,79 @@ fn sid_characters() {
     );
     assert_eq!(e[0].path, "Statement.Sid");
     assert!(parse_policy(r#"{"Statement":{"Sid":"AllowConnect1","Effect":"Allow","Action":"iot:Connect","Resource":"*"}}"#).is_ok());
+}
+
+// "IAM JSON policy elements: Condition operators": Numeric condition operators compare numbers,
+// Date condition operators compare dates (aws:CurrentTime), IpAddress/NotIpAddress match CIDR
+// ranges; NotEquals and NotIpAddress are negated (true when the key is absent).
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+// "AWS: Allows access based on date and time" (DateGreaterThan/DateLessThan on aws:CurrentTime)
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws-dates.html
+#[test]
+fn numeric_date_and_ip_operators() {
+    let n = "iot:Connection.Thing.Attributes[floor]";
+    let lt =
+        with_condition(r#"{"NumericLessThan":{"iot:Connection.Thing.Attributes[floor]":"10"}}"#);
+    assert_eq!(
+        decide_one(&lt, &connect(&[(n, &["9.5"])])),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&lt, &connect(&[(n, &["10"])])),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        decide_one(&lt, &connect(&[(n, &["ten"])])),
+        Decision::ImplicitDeny
+    );
+    let ne = with_condition(
+        r#"{"NumericNotEquals":{"iot:Connection.Thing.Attributes[floor]":["1","2"]}}"#,
+    );
+    assert_eq!(decide_one(&ne, &connect(&[(n, &["3"])])), Decision::Allowed);
+    assert_eq!(
+        decide_one(&ne, &connect(&[(n, &["2"])])),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(decide_one(&ne, &connect(&[])), Decision::Allowed);
+
+    let t = "aws:CurrentTime";
+    let window = with_condition(
+        r#"{"DateGreaterThan":{"aws:CurrentTime":"2026-11-01T00:00:00Z"},"DateLessThan":{"aws:CurrentTime":"2026-12-01T00:00:00Z"}}"#,
+    );
+    assert_eq!(
+        decide_one(&window, &connect(&[(t, &["2026-11-23T09:00:00Z"])])),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&window, &connect(&[(t, &["2026-12-23T09:00:00Z"])])),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(decide_one(&window, &connect(&[])), Decision::ImplicitDeny);
+
+    let ip = "aws:SourceIp";
+    let inside =
+        with_condition(r#"{"IpAddress":{"aws:SourceIp":["203.0.113.0/24","2001:db8::/32"]}}"#);
+    assert_eq!(
+        decide_one(&inside, &connect(&[(ip, &["203.0.113.10"])])),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&inside, &connect(&[(ip, &["2001:db8::7"])])),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&inside, &connect(&[(ip, &["198.51.100.1"])])),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(decide_one(&inside, &connect(&[])), Decision::ImplicitDeny);
+    let outside = with_condition(r#"{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#);
+    assert_eq!(
+        decide_one(&outside, &connect(&[(ip, &["198.51.100.1"])])),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(&outside, &connect(&[(ip, &["203.0.113.10"])])),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(decide_one(&outside, &connect(&[])), Decision::Allowed);
 }
