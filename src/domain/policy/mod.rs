@@ -30,7 +30,10 @@ pub use model::{
     ActionBlock, Condition, Context, Decision, Effect, EvalNote, Evaluation, PolicyDocument,
     Request, ResourceBlock, Statement, StatementRef,
 };
-pub use parse::{parse_policy, parse_value, Parsed, PolicyError, PolicyWarning, KNOWN_ACTIONS};
+pub use parse::{
+    parse_policy, parse_value, policy_size, Parsed, PolicyError, PolicyWarning, KNOWN_ACTIONS,
+    MAX_POLICY_SIZE,
+};
 
 #[cfg(test)]
 mod tests;

@@ -81,7 +81,38 @@ pub fn parse_policy(text: &str) -> Result<Parsed, Vec<PolicyError>> {
             message: format!("The document is not valid JSON ({}).", strip_position(&e)),
         }]
     })?;
-    parse_value(&value)
+    let size = policy_size(text);
+    let result = parse_value(&value);
+    if size <= MAX_POLICY_SIZE {
+        return result;
+    }
+    let too_big = PolicyError {
+        path: String::new(),
+        line: None,
+        column: None,
+        message: format!(
+            "The document is {size} characters long without whitespace; AWS IoT accepts at most {MAX_POLICY_SIZE}."
+        ),
+    };
+    match result {
+        Ok(_) => Err(vec![too_big]),
+        Err(mut errors) => {
+            errors.insert(0, too_big);
+            Err(errors)
+        }
+    }
+}
+
+/// The largest policy document AWS IoT accepts: "policyDocument must have a minimum length of
+/// 1, with a maximum length of 2048, excluding whitespace" (CreatePolicy, AWS IoT API
+/// Reference, https://docs.aws.amazon.com/iot/latest/apireference/API_CreatePolicy.html).
+pub const MAX_POLICY_SIZE: usize = 2048;
+
+/// A document's size as AWS IoT counts it against [`MAX_POLICY_SIZE`]: characters, not
+/// counting whitespace. (Whether whitespace inside JSON strings is also left out is not
+/// documented; it is left out here.)
+pub fn policy_size(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
 }
 
 fn strip_position(e: &serde_json::Error) -> String {

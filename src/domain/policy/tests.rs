@@ -840,3 +840,32 @@ fn numeric_date_and_ip_operators() {
     );
     assert_eq!(decide_one(&outside, &connect(&[])), Decision::Allowed);
 }
+
+// CreatePolicy (AWS IoT API Reference): "policyDocument must have a minimum length of 1, with a
+// maximum length of 2048, excluding whitespace".
+// https://docs.aws.amazon.com/iot/latest/apireference/API_CreatePolicy.html
+#[test]
+fn size_limit_excludes_whitespace() {
+    let resource = |n: usize| format!("arn:aws:iot:*:*:topic/{}", "a".repeat(n));
+    let make = |n: usize, pad: &str| {
+        format!(
+            r#"{{{pad}"Version":"2012-10-17",{pad}"Statement":{{"Effect":"Allow","Action":"iot:Publish","Resource":"{}"}}}}"#,
+            resource(n)
+        )
+    };
+    let base = policy_size(&make(0, ""));
+    let exact = make(MAX_POLICY_SIZE - base, "");
+    assert_eq!(policy_size(&exact), MAX_POLICY_SIZE);
+    assert!(parse_policy(&exact).is_ok());
+    // Whitespace does not count.
+    let padded = make(MAX_POLICY_SIZE - base, "\n    ");
+    assert!(parse_policy(&padded).is_ok());
+    let over = make(MAX_POLICY_SIZE - base + 1, "");
+    let e = errors(&over);
+    assert_eq!(e[0].path, "");
+    assert!(
+        e[0].message.contains("2049") && e[0].message.contains("2048"),
+        "{}",
+        e[0].message
+    );
+}
