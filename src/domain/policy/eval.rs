@@ -120,7 +120,7 @@ fn unresolved_note(u: &Unresolved, value: &str) -> String {
 
 /// The operators implemented so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Op {
+pub(crate) enum Op {
     StringEquals,
     StringNotEquals,
     StringEqualsIgnoreCase,
@@ -138,7 +138,7 @@ enum Op {
 /// The comparison of a Numeric or Date operator. `NotEquals` matches on equality and is
 /// negated like the other Not operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cmp {
+pub(crate) enum Cmp {
     Equals,
     NotEquals,
     LessThan,
@@ -197,14 +197,14 @@ const NOT_YET: &[&str] = &[
 
 /// A set operator prefix for multivalued context keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum SetOp {
+pub(crate) enum SetOp {
     ForAllValues,
     ForAnyValue,
 }
 
 /// Splits `ForAnyValue:StringEqualsIfExists` into (set operator, operator, if_exists);
 /// Err is the note to show.
-fn parse_op(name: &str) -> Result<(Option<SetOp>, Op, bool), String> {
+pub(crate) fn parse_op(name: &str) -> Result<(Option<SetOp>, Op, bool), String> {
     let (set, rest) = match name.split_once(':') {
         Some(("ForAllValues", rest)) => (Some(SetOp::ForAllValues), rest),
         Some(("ForAnyValue", rest)) => (Some(SetOp::ForAnyValue), rest),

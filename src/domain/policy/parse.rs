@@ -489,6 +489,14 @@ impl Parser {
                 );
                 continue;
             };
+            if let Err(note) = super::eval::parse_op(op) {
+                if note.starts_with("Unknown") {
+                    self.warnings.push(PolicyWarning {
+                        path: op_path.clone(),
+                        message: format!("`{op}` is not a condition operator AWS defines, so this condition never holds."),
+                    });
+                }
+            }
             let mut entries = Vec::new();
             for (key, values) in keys {
                 let key_path = format!("{op_path}.{key}");

@@ -869,3 +869,17 @@ fn size_limit_excludes_whitespace() {
         e[0].message
     );
 }
+
+// "IAM JSON policy elements: Condition operators" lists the operators AWS defines.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+#[test]
+fn unknown_condition_operators_are_flagged() {
+    let p = parse_policy(&with_condition(
+        r#"{"StringEqual":{"iot:ClientId":"c"},"StringEquals":{"iot:ClientId":"c"}}"#,
+    ))
+    .unwrap();
+    assert_eq!(p.warnings.len(), 1, "{:?}", p.warnings);
+    assert_eq!(p.warnings[0].path, "Statement.Condition.StringEqual");
+    let ok = parse_policy(&with_condition(r#"{"ForAllValues:StringLikeIfExists":{"k":"v"},"DateLessThan":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}"#)).unwrap();
+    assert!(ok.warnings.is_empty(), "{:?}", ok.warnings);
+}
