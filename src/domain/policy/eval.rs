@@ -88,8 +88,15 @@ fn statement_applies(
 // Action names are case-insensitive ("IAM JSON policy elements: Action").
 fn action_matches(block: &ActionBlock, action: &str) -> bool {
     let hit = |list: &[String]| {
-        list.iter()
-            .any(|a| compile(a, None, true).is_ok_and(|p| matches(&p, action, true)))
+        list.iter().any(|a| {
+            if a == "*" {
+                true
+            } else if !a.contains(['*', '?']) {
+                a.eq_ignore_ascii_case(action)
+            } else {
+                compile(a, None, true).is_ok_and(|p| matches(&p, action, true))
+            }
+        })
     };
     match block {
         ActionBlock::Action(list) => hit(list),

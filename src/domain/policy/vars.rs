@@ -89,31 +89,24 @@ pub(crate) fn compile(
 }
 
 /// Glob match of `text` against `pat`; `fold` compares case-insensitively.
+/// Works on byte offsets into `text`, without allocating.
 pub(crate) fn matches(pat: &[Tok], text: &str, fold: bool) -> bool {
-    let text: Vec<char> = if fold {
-        text.chars().flat_map(char::to_lowercase).collect()
-    } else {
-        text.chars().collect()
-    };
     let eq = |p: char, t: char| {
-        if fold {
-            p.to_lowercase().eq(std::iter::once(t))
-        } else {
-            p == t
-        }
+        p == t || (fold && (p.eq_ignore_ascii_case(&t) || p.to_lowercase().eq(t.to_lowercase())))
     };
+    let at = |i: usize| text[i..].chars().next().map(|c| (c, c.len_utf8()));
     // Iterative wildcard match with single-star backtracking: O(n·m) worst case.
     let (mut p, mut t) = (0usize, 0usize);
     let (mut star, mut mark) = (None::<usize>, 0usize);
-    while t < text.len() {
+    while let Some((c, len)) = at(t) {
         match pat.get(p) {
             Some(Tok::Question) => {
                 p += 1;
-                t += 1;
+                t += len;
             }
-            Some(Tok::Lit(c)) if eq(*c, text[t]) => {
+            Some(Tok::Lit(l)) if eq(*l, c) => {
                 p += 1;
-                t += 1;
+                t += len;
             }
             Some(Tok::Star) => {
                 star = Some(p);
@@ -123,7 +116,7 @@ pub(crate) fn matches(pat: &[Tok], text: &str, fold: bool) -> bool {
             _ => match star {
                 Some(s) => {
                     p = s + 1;
-                    mark += 1;
+                    mark += at(mark).map_or(1, |(_, l)| l);
                     t = mark;
                 }
                 None => return false,
@@ -162,6 +155,8 @@ mod tests {
         assert!(m("*", "", &c));
         assert!(m("a*b*c", "aXXbYYc", &c));
         assert!(!m("a*b*c", "aXXbYY", &c));
+        assert!(m("capteur-é?/*", "capteur-éà/temp", &c));
+        assert!(!m("capteur-é", "capteur-e", &c));
     }
 
     // "AWS IoT Core policy variables": "The characters + and # are treated as literal strings
