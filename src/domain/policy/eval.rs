@@ -9,7 +9,7 @@ use super::model::{
     Request, ResourceBlock, Statement, StatementRef,
 };
 use super::values;
-use super::vars::{compile, lookup, matches, Unresolved};
+use super::vars::{lookup, matches, with_pattern, Unresolved};
 use std::cmp::Ordering;
 
 /// A policy under a name (the AWS policy name, or a draft's label).
@@ -94,7 +94,7 @@ fn action_matches(block: &ActionBlock, action: &str) -> bool {
             } else if !a.contains(['*', '?']) {
                 a.eq_ignore_ascii_case(action)
             } else {
-                compile(a, None, true).is_ok_and(|p| matches(&p, action, true))
+                with_pattern(a, None, true, |p| matches(p, action, true)).unwrap_or(false)
             }
         })
     };
@@ -112,8 +112,8 @@ fn any_resource(
 ) -> bool {
     let mut hit = false;
     for r in list {
-        match compile(r, vars, true) {
-            Ok(p) => hit |= matches(&p, resource, false),
+        match with_pattern(r, vars, true, |p| matches(p, resource, false)) {
+            Ok(m) => hit |= m,
             Err(u) => notes.push(unresolved_note(&u, r)),
         }
     }
@@ -368,8 +368,10 @@ fn value_matches(
         Op::StringEqualsIgnoreCase | Op::StringNotEqualsIgnoreCase | Op::Bool => (false, true),
         _ => (false, false),
     };
-    match compile(wanted, vars, wildcards) {
-        Ok(p) => actual.iter().any(|a| matches(&p, a, fold)),
+    match with_pattern(wanted, vars, wildcards, |p| {
+        actual.iter().any(|a| matches(p, a, fold))
+    }) {
+        Ok(m) => m,
         Err(u) => {
             notes.push(unresolved_note(&u, wanted));
             false

@@ -46,6 +46,18 @@ pub(crate) fn compile(
     wildcards: bool,
 ) -> Result<Vec<Tok>, Unresolved> {
     let mut out = Vec::with_capacity(src.len());
+    compile_into(src, ctx, wildcards, &mut out)?;
+    Ok(out)
+}
+
+/// [`compile`] into a caller's buffer (cleared first), to reuse its allocation.
+pub(crate) fn compile_into(
+    src: &str,
+    ctx: Option<&Context>,
+    wildcards: bool,
+    out: &mut Vec<Tok>,
+) -> Result<(), Unresolved> {
+    out.clear();
     let mut rest = src;
     while let Some(c) = rest.chars().next() {
         let Some(ctx) = ctx else {
@@ -85,7 +97,7 @@ pub(crate) fn compile(
         });
         rest = &rest[c.len_utf8()..];
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Glob match of `text` against `pat`; `fold` compares case-insensitively.
@@ -206,4 +218,23 @@ mod tests {
         let lit = compile("client/${iot:ClientId}", None, true).unwrap();
         assert!(matches(&lit, "client/${iot:ClientId}", false));
     }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Vec<Tok>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Compile `src` into a per-thread buffer and hand the pattern to `f`: no allocation per
+/// call once the buffer has grown. `f` must not call back into `with_pattern`.
+pub(crate) fn with_pattern<R>(
+    src: &str,
+    ctx: Option<&Context>,
+    wildcards: bool,
+    f: impl FnOnce(&[Tok]) -> R,
+) -> Result<R, Unresolved> {
+    SCRATCH.with(|cell| {
+        let mut buf = cell.borrow_mut();
+        compile_into(src, ctx, wildcards, &mut buf)?;
+        Ok(f(&buf))
+    })
 }
