@@ -14,6 +14,7 @@
 //!   `api::guard`, then one service call; [`api::ApiError`] is the one error users see.
 //! - [`domain`]: pure logic and the types that cross the wire (roles, inventory queries,
 //!   certificate facts). No AWS, Leptos or tokio: builds for wasm32, tests in milliseconds.
+//!   [`domain::policy`] is the AWS IoT policy engine: parse, validate and decide requests.
 //! - `server` (feature `ssr`): configuration (`config`), sign-in and sessions (`auth`),
 //!   the security layers (`security`), the AWS adapters behind narrow traits (`aws`), the
 //!   services (`inventory`), the router (`http`) and start-up (`run`).

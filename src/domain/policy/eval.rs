@@ -2,7 +2,7 @@
 //!
 //! Order: an explicit Deny anywhere wins, then any Allow, otherwise the request is implicitly
 //! denied ("The difference between explicit and implicit denies", IAM User Guide,
-//! https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html).
+//! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html>).
 
 use super::model::{
     ActionBlock, Condition, Context, Decision, Effect, EvalNote, Evaluation, PolicyDocument,
@@ -259,10 +259,10 @@ pub(crate) fn parse_op(name: &str) -> Result<(Option<SetOp>, Op, bool), String> 
 
 /// AND across operators and keys, OR across the policy's values for a key, NOR for negated
 /// operators ("Conditions with multiple context keys or values", IAM User Guide,
-/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html).
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_multi-value-conditions.html>).
 ///
 /// Set operators ("Single-valued vs. multivalued context keys", IAM User Guide,
-/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html):
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>):
 /// `ForAllValues` holds when every request value matches (and when the key is absent);
 /// `ForAnyValue` holds when at least one request value matches.
 fn condition_holds(

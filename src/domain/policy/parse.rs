@@ -2,7 +2,7 @@
 //!
 //! Grammar: "IAM JSON policy element reference" (Version, Statement, Sid, Effect,
 //! Action/NotAction, Resource/NotResource, Condition), as used by AWS IoT Core policies
-//! ("AWS IoT Core policies", https://docs.aws.amazon.com/iot/latest/developerguide/iot-policies.html).
+//! ("AWS IoT Core policies", <https://docs.aws.amazon.com/iot/latest/developerguide/iot-policies.html>).
 
 use super::model::{ActionBlock, Condition, Effect, PolicyDocument, ResourceBlock, Statement};
 use super::vars::{compile, matches};
@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 /// The policy actions AWS IoT Core defines for devices: MQTT, Device Shadow, Jobs and the
 /// credentials provider.
 /// Source: "AWS IoT Core policy actions",
-/// https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-actions.html
+/// <https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-actions.html>
 pub const KNOWN_ACTIONS: &[&str] = &[
     "iot:Connect",
     "iot:DeleteConnection",
@@ -105,7 +105,7 @@ pub fn parse_policy(text: &str) -> Result<Parsed, Vec<PolicyError>> {
 
 /// The largest policy document AWS IoT accepts: "policyDocument must have a minimum length of
 /// 1, with a maximum length of 2048, excluding whitespace" (CreatePolicy, AWS IoT API
-/// Reference, https://docs.aws.amazon.com/iot/latest/apireference/API_CreatePolicy.html).
+/// Reference, <https://docs.aws.amazon.com/iot/latest/apireference/API_CreatePolicy.html>).
 pub const MAX_POLICY_SIZE: usize = 2048;
 
 /// A document's size as AWS IoT counts it against [`MAX_POLICY_SIZE`]: characters, not

@@ -1,7 +1,7 @@
 //! Typed condition values: numbers, dates and IP address ranges.
 //!
 //! "IAM JSON policy elements: Condition operators" (Numeric, Date and IP address condition
-//! operators), https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+//! operators), <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>
 
 use std::cmp::Ordering;
 use std::net::IpAddr;

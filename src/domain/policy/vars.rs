@@ -23,7 +23,7 @@ pub(crate) enum Unresolved {
 }
 
 /// The values of a context key. Context key names are not case-sensitive ("IAM JSON policy
-/// elements: Condition", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html),
+/// elements: Condition", <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition.html>),
 /// so an exact match is tried first, then a case-insensitive one.
 pub(crate) fn lookup<'a>(ctx: &'a Context, key: &str) -> Option<&'a Vec<String>> {
     ctx.get(key).or_else(|| {
@@ -37,7 +37,7 @@ pub(crate) fn lookup<'a>(ctx: &'a Context, key: &str) -> Option<&'a Vec<String>>
 /// `StringEquals`, where `*` and `?` are ordinary characters. With `ctx` None, variables are
 /// not recognised and `${...}` is literal text: that is how a policy without
 /// `"Version": "2012-10-17"` is read ("IAM JSON policy elements: Version",
-/// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html),
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_version.html>),
 /// and how `Action` values are read (variables belong in `Resource` and `Condition`,
 /// "AWS IoT Core policy variables").
 pub(crate) fn compile(
