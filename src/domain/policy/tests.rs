@@ -883,3 +883,51 @@ fn unknown_condition_operators_are_flagged() {
     let ok = parse_policy(&with_condition(r#"{"ForAllValues:StringLikeIfExists":{"k":"v"},"DateLessThan":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}"#)).unwrap();
     assert!(ok.warnings.is_empty(), "{:?}", ok.warnings);
 }
+
+// "Device Shadow MQTT topics": publishing and subscribing on shadow topics requires
+// topic-based authorization; the topics are $aws/things/thingName/shadow/... (named shadows
+// under .../shadow/name/shadowName). So the seed policy, which grants the shadow API actions on
+// thing/ resources, does not grant the shadow MQTT topics.
+// https://docs.aws.amazon.com/iot/latest/developerguide/device-shadow-mqtt.html
+// "AWS IoT Core action resources": shadow actions take thing/thingName or
+// thing/thingName/shadowName. https://docs.aws.amazon.com/iot/latest/developerguide/iot-action-resources.html
+#[test]
+fn shadow_topics_need_topic_grants() {
+    let c = || sensor_ctx("sensor-001", "true");
+    let p = RESTRICTIVE_SENSOR_POLICY;
+    let topic = "topic/$aws/things/sensor-001/shadow/update";
+    assert_eq!(
+        decide_one(p, &req("iot:Publish", topic, c())),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        decide_one(
+            p,
+            &req("iot:GetThingShadow", "thing/sensor-001/shadowOne", c())
+        ),
+        Decision::ImplicitDeny
+    );
+    let topics = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Publish","Resource":"arn:aws:iot:*:*:topic/$aws/things/${iot:Connection.Thing.ThingName}/shadow/*"},{"Effect":"Allow","Action":"iot:GetThingShadow","Resource":"arn:aws:iot:*:*:thing/${iot:Connection.Thing.ThingName}/*"}]}"#;
+    assert_eq!(
+        decide_one(topics, &req("iot:Publish", topic, c())),
+        Decision::Allowed
+    );
+    assert_eq!(
+        decide_one(
+            topics,
+            &req(
+                "iot:Publish",
+                "topic/$aws/things/sensor-002/shadow/update",
+                c()
+            )
+        ),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        decide_one(
+            topics,
+            &req("iot:GetThingShadow", "thing/sensor-001/shadowOne", c())
+        ),
+        Decision::Allowed
+    );
+}
