@@ -199,12 +199,8 @@ impl Inventory {
             .iter()
             .filter_map(|p| certificate_id_of(p))
             .collect();
-        let certs = try_join_all(cert_ids.iter().map(|id| async move {
-            let cert = self.certs.describe_certificate(id).await?;
-            let policies = self.certs.policies_of_principal(&cert.arn).await?;
-            Ok::<_, AwsError>((cert, policies))
-        }))
-        .await?;
+        let certs =
+            try_join_all(cert_ids.iter().map(|id| self.certificate_with_policies(id))).await?;
         let mut policies: Vec<String> = certs.iter().flat_map(|(_, p)| p.iter().cloned()).collect();
         policies.sort();
         policies.dedup();
@@ -272,9 +268,19 @@ impl Inventory {
         })
     }
 
+    /// A certificate and the names of the policies attached to it: what both the row and the
+    /// detail show.
+    async fn certificate_with_policies(
+        &self,
+        id: &str,
+    ) -> Result<(CertificateRecord, Vec<String>), AwsError> {
+        let cert = self.certs.describe_certificate(id).await?;
+        let policies = self.certs.policies_of_principal(&cert.arn).await?;
+        Ok((cert, policies))
+    }
+
     async fn certificate_detail(&self, id: &str) -> Result<CertificateDetail, ServiceError> {
-        let cert: CertificateRecord = self.certs.describe_certificate(id).await?;
-        let names = self.certs.policies_of_principal(&cert.arn).await?;
+        let (cert, names) = self.certificate_with_policies(id).await?;
         let policies = try_join_all(names.iter().map(|n| async move {
             let p = self.certs.get_policy(n).await?;
             Ok::<_, AwsError>(PolicyView {

@@ -306,36 +306,32 @@ impl Parser {
                 None
             }
         };
-        let action = match self.either(obj, path, "Action", "NotAction") {
-            Some((true, list)) => Some(ActionBlock::Action(list)),
-            Some((false, list)) => Some(ActionBlock::NotAction(list)),
-            None => None,
-        };
-        if let Some(ActionBlock::Action(list) | ActionBlock::NotAction(list)) = &action {
-            let field = if matches!(action, Some(ActionBlock::Action(_))) {
-                "Action"
-            } else {
-                "NotAction"
-            };
-            for (i, a) in list.iter().enumerate() {
-                self.check_action(&format!("{path}.{field}[{i}]"), a);
-            }
-        }
-        let resource = match self.either(obj, path, "Resource", "NotResource") {
-            Some((true, list)) => Some(ResourceBlock::Resource(list)),
-            Some((false, list)) => Some(ResourceBlock::NotResource(list)),
-            None => None,
-        };
-        if let Some(ResourceBlock::Resource(list) | ResourceBlock::NotResource(list)) = &resource {
-            let field = if matches!(resource, Some(ResourceBlock::Resource(_))) {
-                "Resource"
-            } else {
-                "NotResource"
-            };
-            for (i, r) in list.iter().enumerate() {
-                self.check_variables(&format!("{path}.{field}[{i}]"), r);
-            }
-        }
+        let action = self
+            .either(obj, path, "Action", "NotAction")
+            .map(|(positive, list)| {
+                let field = if positive { "Action" } else { "NotAction" };
+                for (i, a) in list.iter().enumerate() {
+                    self.check_action(&format!("{path}.{field}[{i}]"), a);
+                }
+                if positive {
+                    ActionBlock::Action(list)
+                } else {
+                    ActionBlock::NotAction(list)
+                }
+            });
+        let resource = self
+            .either(obj, path, "Resource", "NotResource")
+            .map(|(positive, list)| {
+                let field = if positive { "Resource" } else { "NotResource" };
+                for (i, r) in list.iter().enumerate() {
+                    self.check_variables(&format!("{path}.{field}[{i}]"), r);
+                }
+                if positive {
+                    ResourceBlock::Resource(list)
+                } else {
+                    ResourceBlock::NotResource(list)
+                }
+            });
         let conditions = match obj.get("Condition") {
             None => Vec::new(),
             Some(c) => self.conditions(&format!("{path}.Condition"), c),
