@@ -65,6 +65,13 @@ if ! "$TOOLS/venv/bin/python" -c "import moto,pytest,sys; sys.exit(moto.__versio
   "$TOOLS/venv/bin/pip" install -q --disable-pip-version-check "moto[server]==$MOTO_VERSION" "pytest==$PYTEST_VERSION"
 fi
 
+# cargo-fuzz for scripts/fuzz.sh (the policy parser's fuzz target).
+CARGO_FUZZ_VERSION=0.13.2
+if ! cargo fuzz --version 2>/dev/null | grep -q "$CARGO_FUZZ_VERSION"; then
+  log "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+fi
+
 # Playwright, pinned by end2end/package-lock.json.
 if [ -f end2end/package.json ]; then
   if [ ! -d end2end/node_modules ] || [ end2end/package-lock.json -nt end2end/node_modules/.installed ]; then

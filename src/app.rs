@@ -2,9 +2,12 @@
 
 use crate::api::viewer::{current_viewer, Viewer};
 use crate::api::ApiError;
+use crate::domain::roles::Permission;
 use crate::pages::{
     device_page::DevicePage, devices_page::DevicesPage, home_page::HomePage,
-    not_found_page::NotFoundPage, thing_groups_page::ThingGroupsPage,
+    not_found_page::NotFoundPage, policies_page::PoliciesPage,
+    policy_editor_page::PolicyEditorPage, policy_page::PolicyPage,
+    simulator_page::SimulatorPage, thing_groups_page::ThingGroupsPage,
     thing_types_page::ThingTypesPage,
 };
 use leptos::prelude::*;
@@ -76,6 +79,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/devices/:name") view=DevicePage ssr=SsrMode::Async/>
                     <Route path=path!("/thing-types") view=ThingTypesPage ssr=SsrMode::Async/>
                     <Route path=path!("/thing-groups") view=ThingGroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/policies") view=PoliciesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/policies/:name") view=PolicyPage ssr=SsrMode::Async/>
+                    <Route path=path!("/policies/:name/edit") view=PolicyEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/simulator") view=SimulatorPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
@@ -103,12 +110,19 @@ fn Header() -> impl IntoView {
 #[component]
 fn SignedInBar(viewer: Viewer) -> impl IntoView {
     let role = viewer.role.map(|r| r.as_str()).unwrap_or("none");
-    let nav = viewer.role.map(|_| {
+    let nav = viewer.role.map(|role| {
+        let policies = role.allows(Permission::ViewPolicies).then(|| {
+            view! {
+                <A href="/policies">"Policies"</A>
+                <A href="/simulator">"Simulator"</A>
+            }
+        });
         view! {
             <nav aria-label="Main">
                 <A href="/devices">"Devices"</A>
                 <A href="/thing-types">"Thing types"</A>
                 <A href="/thing-groups">"Thing groups"</A>
+                {policies}
             </nav>
         }
     });

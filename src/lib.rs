@@ -9,17 +9,26 @@
 //!
 //! - [`app`]: the HTML shell, router and role-aware layout.
 //! - [`pages`]: one file per page; resources and components only.
-//! - [`components`]: pieces shared by pages (role gate, error box, loading state).
+//! - [`components`]: pieces shared by pages (role gates, error box, loading state, and the
+//!   policy simulator, which decides in the browser).
 //! - [`api`]: the server functions (`POST /api/<name>`), each opening with a role check from
 //!   `api::guard`, then one service call; [`api::ApiError`] is the one error users see.
 //! - [`domain`]: pure logic and the types that cross the wire (roles, inventory queries,
 //!   certificate facts). No AWS, Leptos or tokio: builds for wasm32, tests in milliseconds.
-//!   [`domain::policy`] is the AWS IoT policy engine: parse, validate and decide requests.
+//!   [`domain::policy`] is the AWS IoT policy engine: parse, validate, lint and decide
+//!   requests, and preview a draft's impact. Around it: [`domain::policy_catalog`] (what the
+//!   policy pages show), [`domain::policy_editor`] (the editor's diagnostics),
+//!   [`domain::simulation`] (device contexts and MQTT requests), [`domain::cert_variables`]
+//!   (certificate policy variables) and [`domain::text_diff`] (version diffs).
 //! - `server` (feature `ssr`): configuration (`config`), sign-in and sessions (`auth`),
 //!   the security layers (`security`), the AWS adapters behind narrow traits (`aws`), the
-//!   services (`inventory`), the router (`http`) and start-up (`run`).
+//!   services (`inventory`, `policies`) with their one error type (`service_error`), the
+//!   router (`http`) and start-up (`run`).
+//! - `cli` (feature `ssr`): the bodies of the policy commands `lint` (least-privilege
+//!   findings placed at their line) and `simulate` (JSON Lines cases in, decisions out).
 //!
-//! The binary (`src/main.rs`) is a thin clap front: `iot-warden serve`.
+//! The binary (`src/main.rs`) is a thin clap front: `iot-warden serve`, `iot-warden lint`,
+//! `iot-warden simulate`.
 //! The local stack (AWS emulator, IdP, seed) lives in `stack/`, browser tests in `end2end/`,
 //! integration tests in `tests/`.
 
@@ -28,6 +37,8 @@ pub mod app;
 pub mod components;
 pub mod domain;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod server;
 

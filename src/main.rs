@@ -1,6 +1,7 @@
-//! The `iot-warden` command: a thin front over [`iot_warden::server`].
+//! The `iot-warden` command: a thin front over [`iot_warden::server`] and [`iot_warden::cli`].
 
 use clap::{Parser, Subcommand};
+use iot_warden::cli::{lint::LintArgs, simulate::SimulateArgs};
 use iot_warden::server::config::ServeArgs;
 use iot_warden::server::run::{build_state, serve};
 use std::process::ExitCode;
@@ -20,6 +21,10 @@ struct Cli {
 enum Command {
     /// Serve the web console.
     Serve(ServeArgs),
+    /// Lint AWS IoT policy files for least privilege; findings on stdout, one per line.
+    Lint(LintArgs),
+    /// Decide JSON Lines cases (policies + request) and print one decision per line.
+    Simulate(SimulateArgs),
 }
 
 #[tokio::main]
@@ -32,6 +37,8 @@ async fn main() -> ExitCode {
         .init();
     match Cli::parse().command {
         Command::Serve(args) => run_serve(args).await,
+        Command::Lint(args) => iot_warden::cli::lint::run(&args),
+        Command::Simulate(args) => iot_warden::cli::simulate::run(&args),
     }
 }
 

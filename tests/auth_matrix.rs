@@ -56,6 +56,58 @@ const TABLE: &[Expect] = &[
         no_role: 403,
         roles: [200, 200, 200],
     },
+    // Policies: admins and auditors read them; onboarding staff do not.
+    Expect {
+        path: "/api/list_policies",
+        body: "",
+        anonymous: 401,
+        no_role: 403,
+        roles: [200, 403, 200],
+    },
+    Expect {
+        path: "/api/get_policy",
+        body: "name=RestrictiveSensorPolicy",
+        anonymous: 401,
+        no_role: 403,
+        roles: [200, 403, 200],
+    },
+    Expect {
+        path: "/api/load_simulation_device",
+        body: "thing=sensor-001",
+        anonymous: 401,
+        no_role: 403,
+        roles: [200, 403, 200],
+    },
+    // Changes: admins only. The admin's call carries input the service refuses (400), so the
+    // matrix proves the guard without changing the emulator's policies.
+    Expect {
+        path: "/api/create_policy_version",
+        body: "name=RestrictiveSensorPolicy&document=%7B%7D",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 403, 400],
+    },
+    Expect {
+        path: "/api/set_default_policy_version",
+        body: "name=RestrictiveSensorPolicy&version=not-a-version",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 403, 400],
+    },
+    Expect {
+        path: "/api/delete_policy_version",
+        body: "name=RestrictiveSensorPolicy&version=not-a-version",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 403, 400],
+    },
+    Expect {
+        path: "/api/preview_policy_impact",
+        body: "name=RestrictiveSensorPolicy&draft=not-json",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 403, 400],
+    },
 ];
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use crate::api::viewer::Viewer;
 use crate::domain::roles::Permission;
 use crate::server::auth::{current_user, SessionUser};
 use crate::server::aws::AwsErrorKind;
-use crate::server::inventory::ServiceError;
+use crate::server::service_error::ServiceError;
 use crate::server::state::AppState;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -80,6 +80,9 @@ pub fn answer<T>(result: Result<T, ServiceError>) -> Result<T, ApiError> {
             ServiceError::NotFound(m) => ApiError::NotFound(m),
             ServiceError::Aws(a) if a.kind == AwsErrorKind::NotFound => {
                 ApiError::NotFound(capitalized(&a.to_string()))
+            }
+            ServiceError::Aws(a) if a.kind == AwsErrorKind::Invalid => {
+                ApiError::Invalid(format!("{}.", capitalized(&a.to_string())))
             }
             ServiceError::Aws(a) => {
                 ApiError::Unavailable(format!("{}.", capitalized(&a.to_string())))

@@ -5,6 +5,7 @@ mod error;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod inventory;
+pub mod policies;
 pub mod viewer;
 
 pub use error::ApiError;

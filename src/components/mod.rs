@@ -3,10 +3,12 @@
 mod error_box;
 mod loaded;
 mod require_role;
+mod simulator;
 
 pub use error_box::ErrorBox;
 pub use loaded::Loaded;
-pub use require_role::{NoAccess, RequireRole, SignInPrompt};
+pub use require_role::{NoAccess, RequireRole, SignInPrompt, WhenAllowed};
+pub use simulator::Simulator;
 
 use leptos::prelude::*;
 

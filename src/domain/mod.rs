@@ -1,6 +1,11 @@
 //! Pure domain logic: no AWS, no Leptos, no tokio. Builds for wasm32 and tests in milliseconds.
 
+pub mod cert_variables;
 pub mod certs;
 pub mod inventory;
 pub mod policy;
+pub mod policy_catalog;
+pub mod policy_editor;
 pub mod roles;
+pub mod simulation;
+pub mod text_diff;

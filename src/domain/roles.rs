@@ -33,6 +33,10 @@ impl Role {
             // Inventory is read by everybody with a role: onboarding staff check what they
             // registered, auditors browse, admins manage.
             Permission::ViewInventory => true,
+            // Policies say what every device may do: admins and auditors read them (and
+            // simulate against them); onboarding staff only pick them in the wizards.
+            Permission::ViewPolicies => matches!(self, Role::Admin | Role::Auditor),
+            Permission::ManagePolicies => self == Role::Admin,
         }
     }
 }
@@ -48,6 +52,10 @@ impl fmt::Display for Role {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Permission {
     ViewInventory,
+    /// Read policies and their versions, simulate requests against them.
+    ViewPolicies,
+    /// Create policy versions, change the default, delete versions, preview impact.
+    ManagePolicies,
 }
 
 /// Maps IdP group names to roles, e.g. `warden-admins=admin,warden-auditors=auditor`.
@@ -145,6 +153,14 @@ mod tests {
             Err(MappingError::UnknownRole { .. })
         ));
         assert!(GroupRoleMap::parse("=admin").is_err());
+    }
+
+    #[test]
+    fn policy_permissions_follow_the_roles() {
+        use Permission::*;
+        assert!(Role::Admin.allows(ViewPolicies) && Role::Admin.allows(ManagePolicies));
+        assert!(Role::Auditor.allows(ViewPolicies) && !Role::Auditor.allows(ManagePolicies));
+        assert!(!Role::Onboarding.allows(ViewPolicies) && !Role::Onboarding.allows(ManagePolicies));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::server::aws::{
     certificate_id_of, AwsError, AwsErrorKind, CertificateDirectory, CertificateRecord,
     ShadowReader, ThingFilter, ThingRecord, ThingRegistry,
 };
+use crate::server::service_error::ServiceError;
 use futures::future::try_join_all;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use std::sync::Arc;
@@ -21,16 +22,6 @@ const MAX_AWS_PAGES_PER_REQUEST: usize = 20;
 /// Concurrent AWS calls one request makes (AWS's per-API rates are 10–100 per second).
 const CONCURRENCY: usize = 8;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    /// The user's input is wrong; the message says how.
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{0}")]
-    NotFound(String),
-    #[error(transparent)]
-    Aws(#[from] AwsError),
-}
 
 pub struct Inventory {
     things: Arc<dyn ThingRegistry>,

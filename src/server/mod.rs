@@ -6,6 +6,8 @@ pub mod config;
 pub mod http;
 pub mod inventory;
 pub mod pages;
+pub mod policies;
 pub mod run;
 pub mod security;
+pub mod service_error;
 pub mod state;

@@ -6,6 +6,7 @@ use crate::server::aws::{discover_data_endpoint, SdkIot, SdkShadows};
 use crate::server::config::Config;
 use crate::server::http::router;
 use crate::server::inventory::Inventory;
+use crate::server::policies::Policies;
 use crate::server::state::AppState;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -39,7 +40,8 @@ pub async fn build_state(
     Ok(AppState {
         leptos_options,
         oidc: Arc::new(Oidc::new(config.clone())),
-        inventory: Arc::new(Inventory::new(iot.clone(), iot, shadows)),
+        inventory: Arc::new(Inventory::new(iot.clone(), iot.clone(), shadows)),
+        policies: Arc::new(Policies::new(iot.clone(), iot.clone(), iot)),
         config,
     })
 }

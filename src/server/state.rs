@@ -3,6 +3,7 @@
 use crate::server::auth::Oidc;
 use crate::server::config::Config;
 use crate::server::inventory::Inventory;
+use crate::server::policies::Policies;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -13,6 +14,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub oidc: Arc<Oidc>,
     pub inventory: Arc<Inventory>,
+    pub policies: Arc<Policies>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -168,7 +168,7 @@ impl Cmp {
     }
 
     /// `request` compared with `policy`, e.g. LessThan: request < policy.
-    fn holds(self, o: Ordering) -> bool {
+    pub(crate) fn holds(self, o: Ordering) -> bool {
         match self {
             Cmp::Equals | Cmp::NotEquals => o == Ordering::Equal,
             Cmp::LessThan => o == Ordering::Less,
@@ -180,7 +180,7 @@ impl Cmp {
 }
 
 impl Op {
-    fn negated(self) -> bool {
+    pub(crate) fn negated(self) -> bool {
         matches!(
             self,
             Op::StringNotEquals

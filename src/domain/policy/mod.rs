@@ -19,13 +19,26 @@
 //! assert_eq!(out.decision, Decision::Allowed);
 //! ```
 
+mod cases;
+mod compiled;
 mod eval;
+mod impact;
+mod lint;
+mod locate;
 mod model;
 mod parse;
+mod pattern;
 mod values;
 mod vars;
 
+pub use cases::{run_case, CaseResult, CaseStatement};
+pub use compiled::PolicySet;
 pub use eval::{evaluate, NamedPolicy};
+pub use impact::{
+    impact_preview, ImpactChange, ImpactDevice, ImpactInput, ImpactReport, PLACEHOLDER,
+};
+pub use lint::{lint, Finding, Severity, UnknownSeverity};
+pub use locate::{locate, Position};
 pub use model::{
     ActionBlock, Condition, Context, Decision, Effect, EvalNote, Evaluation, PolicyDocument,
     Request, ResourceBlock, Statement, StatementRef,
@@ -35,5 +48,7 @@ pub use parse::{
     MAX_POLICY_SIZE,
 };
 
+#[cfg(test)]
+mod props;
 #[cfg(test)]
 mod tests;

@@ -58,43 +58,58 @@ pub(crate) fn compile_into(
     out: &mut Vec<Tok>,
 ) -> Result<(), Unresolved> {
     out.clear();
+    scan(src, ctx.is_some(), wildcards, |piece| {
+        match piece {
+            Piece::Tok(t) => out.push(t),
+            Piece::Var(name) => match ctx.and_then(|c| lookup(c, name)) {
+                Some(values) if values.len() == 1 => out.extend(values[0].chars().map(Tok::Lit)),
+                _ => return Err(Unresolved::Missing(name.to_string())),
+            },
+        }
+        Ok(())
+    })
+}
+
+/// One piece of a policy string before substitution: a token, or a variable's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Piece<'a> {
+    Tok(Tok),
+    Var(&'a str),
+}
+
+/// The syntax of policy strings, in one place: hands each piece of `src` to `f` in order and
+/// stops at the first error `f` returns. With `vars` false, `${...}` and the escapes are
+/// literal text (see [`compile`]).
+pub(crate) fn scan<'a, E>(
+    src: &'a str,
+    vars: bool,
+    wildcards: bool,
+    mut f: impl FnMut(Piece<'a>) -> Result<(), E>,
+) -> Result<(), E> {
     let mut rest = src;
     while let Some(c) = rest.chars().next() {
-        let Some(ctx) = ctx else {
-            out.push(match c {
-                '*' if wildcards => Tok::Star,
-                '?' if wildcards => Tok::Question,
-                other => Tok::Lit(other),
-            });
-            rest = &rest[c.len_utf8()..];
-            continue;
-        };
-        if let Some(after) = rest.strip_prefix("${") {
-            if let Some(end) = after.find('}') {
-                let name = after[..end].trim();
-                match lookup(ctx, name) {
-                    Some(values) if values.len() == 1 => {
-                        out.extend(values[0].chars().map(Tok::Lit));
-                    }
-                    _ => return Err(Unresolved::Missing(name.to_string())),
+        if vars {
+            if let Some(after) = rest.strip_prefix("${") {
+                if let Some(end) = after.find('}') {
+                    f(Piece::Var(after[..end].trim()))?;
+                    rest = &after[end + 1..];
+                    continue;
                 }
-                rest = &after[end + 1..];
+            }
+            if let Some(esc) = ["$(*)", "$(?)", "$($)"]
+                .iter()
+                .find(|e| rest.starts_with(**e))
+            {
+                f(Piece::Tok(Tok::Lit(esc.as_bytes()[2] as char)))?;
+                rest = &rest[esc.len()..];
                 continue;
             }
         }
-        if let Some(esc) = ["$(*)", "$(?)", "$($)"]
-            .iter()
-            .find(|e| rest.starts_with(**e))
-        {
-            out.push(Tok::Lit(esc.as_bytes()[2] as char));
-            rest = &rest[esc.len()..];
-            continue;
-        }
-        out.push(match c {
+        f(Piece::Tok(match c {
             '*' if wildcards => Tok::Star,
             '?' if wildcards => Tok::Question,
             other => Tok::Lit(other),
-        });
+        }))?;
         rest = &rest[c.len_utf8()..];
     }
     Ok(())

@@ -89,6 +89,20 @@ fn classify(code: &str, operation: &str, subject: &str) -> (AwsErrorKind, String
             AwsErrorKind::Throttled,
             "AWS is throttling the console's requests; try again shortly".to_string(),
         ),
+        // CreatePolicyVersion: "a policy can have at most five versions".
+        "VersionsLimitExceededException" => (
+            AwsErrorKind::Invalid,
+            format!("{subject} already has five versions, the most AWS allows; delete an old one first"),
+        ),
+        "MalformedPolicyException" => (
+            AwsErrorKind::Invalid,
+            format!("AWS rejected the policy document for {subject}"),
+        ),
+        // DeletePolicyVersion of the default version, DeletePolicy of an attached policy, …
+        "DeleteConflictException" => (
+            AwsErrorKind::Invalid,
+            format!("AWS refused to {operation}: {subject} is still in use"),
+        ),
         "InvalidRequestException" | "ValidationException" => (
             AwsErrorKind::Invalid,
             format!("AWS refused the request to {operation} for {subject}"),
@@ -132,6 +146,13 @@ mod tests {
             classify("ThrottlingException", "list things", "").0,
             AwsErrorKind::Throttled
         );
+        let (k, m) = classify(
+            "VersionsLimitExceededException",
+            "create a policy version",
+            "Policy p",
+        );
+        assert_eq!(k, AwsErrorKind::Invalid);
+        assert!(m.contains("five versions"), "{m}");
         let (k, m) = classify("InternalFailureException", "list things", "");
         assert_eq!(k, AwsErrorKind::Unavailable);
         assert!(

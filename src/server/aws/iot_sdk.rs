@@ -10,7 +10,7 @@ use futures::stream::{self, StreamExt, TryStreamExt};
 
 #[derive(Clone)]
 pub struct SdkIot {
-    client: Client,
+    pub(super) client: Client,
 }
 
 impl SdkIot {
@@ -21,7 +21,7 @@ impl SdkIot {
     }
 }
 
-fn secs(t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
+pub(super) fn secs(t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
     t.map(|t| t.secs())
 }
 

@@ -3,6 +3,7 @@
 
 mod error;
 mod iot_sdk;
+mod policy_sdk;
 mod shadow_sdk;
 
 pub use error::{AwsError, AwsErrorKind};
@@ -103,6 +104,48 @@ pub trait CertificateDirectory: Send + Sync {
     async fn describe_certificate(&self, id: &str) -> Result<CertificateRecord, AwsError>;
     async fn policies_of_principal(&self, principal_arn: &str) -> Result<Vec<String>, AwsError>;
     async fn get_policy(&self, name: &str) -> Result<PolicyRecord, AwsError>;
+}
+
+/// A policy as ListPolicies returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicySummary {
+    pub name: String,
+    pub arn: String,
+}
+
+/// One version of a policy as ListPolicyVersions returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PolicyVersionRecord {
+    pub version_id: String,
+    pub is_default: bool,
+    /// Unix seconds.
+    pub created: Option<i64>,
+}
+
+/// Policies, their versions and the principals they are attached to.
+#[async_trait]
+pub trait PolicyStore: Send + Sync {
+    async fn list_policies(&self) -> Result<Vec<PolicySummary>, AwsError>;
+    /// The policy's ARN (it tells the region and account the policy lives in).
+    async fn policy_arn(&self, name: &str) -> Result<String, AwsError>;
+    async fn list_policy_versions(&self, name: &str)
+        -> Result<Vec<PolicyVersionRecord>, AwsError>;
+    async fn policy_version_document(&self, name: &str, version: &str)
+        -> Result<String, AwsError>;
+    /// Returns the new version's id.
+    async fn create_policy_version(
+        &self,
+        name: &str,
+        document: &str,
+        set_as_default: bool,
+    ) -> Result<String, AwsError>;
+    async fn set_default_policy_version(&self, name: &str, version: &str)
+        -> Result<(), AwsError>;
+    async fn delete_policy_version(&self, name: &str, version: &str) -> Result<(), AwsError>;
+    /// Principal ARNs (certificates, mostly) the policy is attached to.
+    async fn targets_of_policy(&self, name: &str) -> Result<Vec<String>, AwsError>;
+    /// Names of the things a principal is attached to.
+    async fn things_of_principal(&self, principal_arn: &str) -> Result<Vec<String>, AwsError>;
 }
 
 /// Device shadows (the classic, unnamed one).

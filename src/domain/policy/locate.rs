@@ -1,0 +1,520 @@
+//! Where a JSON path points in a policy's source text, so that an editor can show an error or a
+//! lint finding at its line.
+//!
+//! Paths are the ones [`parse_policy`](super::parse_policy) and [`lint`](fn@super::lint) produce:
+//! `Statement[1].Action[0]`, `Statement.Condition.StringEquals`, `Statement[0]`, and the empty
+//! path for the document itself. Condition keys may themselves contain dots and brackets
+//! (`Statement[0].Condition.StringEquals.iot:Connection.Thing.Attributes[location][0]`): at an
+//! object, every key that the path continues with is tried.
+//!
+//! `[0]` on a value that is not an array names the value itself: the parser and the lint write
+//! `Action[0]` whether `Action` was written as a string or as an array, and `Statement[0]`
+//! whether `Statement` was one object or an array.
+//!
+//! The scanner is hand-written and tolerant: it is fed half-typed text from the editor, so it
+//! never panics, reads as much as it can of a truncated or broken document, and stops at
+//! nesting deeper than [`MAX_DEPTH`].
+
+use serde::{Deserialize, Serialize};
+
+/// A place in the text: 1-based line and column; the column counts characters, not bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Nesting deeper than this is not read (policies nest four levels).
+pub const MAX_DEPTH: usize = 64;
+
+/// The position of what `path` names in `text`: for an object member the opening quote of its
+/// key, for an array element the element's first character, for the empty path the document's
+/// first non-blank character (1:1 when there is none). `None` when the path names nothing in
+/// the text.
+pub fn locate(text: &str, path: &str) -> Option<Position> {
+    let mut scanner = Scanner {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    let root = scanner.value(0)?;
+    let offset = if path.is_empty() {
+        root.start
+    } else {
+        resolve(&root, path)?
+    };
+    Some(position(text, offset))
+}
+
+/// A scanned JSON value: where it starts, and for containers what they hold.
+#[derive(Debug)]
+struct Node {
+    start: usize,
+    kind: Kind,
+}
+
+#[derive(Debug)]
+enum Kind {
+    Scalar,
+    Array(Vec<Node>),
+    /// Members: decoded key, offset of the key's opening quote, value (None if the text stops
+    /// before the value).
+    Object(Vec<(String, usize, Option<Node>)>),
+}
+
+/// Follow `path` from `node`; the byte offset of what it names.
+fn resolve(node: &Node, path: &str) -> Option<usize> {
+    if path.is_empty() {
+        return Some(node.start);
+    }
+    if let Some(rest) = path.strip_prefix('[') {
+        let close = rest.find(']')?;
+        let index: usize = rest[..close].trim().parse().ok()?;
+        let rest = &rest[close + 1..];
+        return match &node.kind {
+            Kind::Array(items) => resolve(items.get(index)?, rest),
+            // `[0]` on a single value names the value itself.
+            _ if index == 0 => resolve(node, rest),
+            _ => None,
+        };
+    }
+    let path = path.strip_prefix('.').unwrap_or(path);
+    let Kind::Object(members) = &node.kind else {
+        return None;
+    };
+    // Longest keys first, so `a.b` as a key wins over `a` followed by `.b`, and a later
+    // duplicate key does not hide an earlier one that also fits.
+    let mut candidates: Vec<&(String, usize, Option<Node>)> = members
+        .iter()
+        .filter(|(key, _, _)| {
+            path.strip_prefix(key.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        })
+        .collect();
+    candidates.sort_by_key(|(key, _, _)| std::cmp::Reverse(key.len()));
+    candidates.into_iter().find_map(|(key, key_at, value)| {
+        let rest = &path[key.len()..];
+        if rest.is_empty() {
+            Some(*key_at)
+        } else {
+            resolve(value.as_ref()?, rest)
+        }
+    })
+}
+
+/// 1-based line and character column of a byte offset (clamped to the text, and moved back to
+/// a character boundary).
+fn position(text: &str, offset: usize) -> Position {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = before.matches('\n').count() + 1;
+    let column = before[line_start..].chars().count() + 1;
+    Position {
+        line: u32::try_from(line).unwrap_or(u32::MAX),
+        column: u32::try_from(column).unwrap_or(u32::MAX),
+    }
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    /// A value at the current position, or None when the text ends (or nests too deep) first.
+    fn value(&mut self, depth: usize) -> Option<Node> {
+        self.skip_ws();
+        let start = self.pos;
+        match self.peek()? {
+            b'{' if depth < MAX_DEPTH => {
+                self.pos += 1;
+                Some(Node {
+                    start,
+                    kind: Kind::Object(self.members(depth)),
+                })
+            }
+            b'[' if depth < MAX_DEPTH => {
+                self.pos += 1;
+                Some(Node {
+                    start,
+                    kind: Kind::Array(self.elements(depth)),
+                })
+            }
+            b'{' | b'[' => None,
+            b'"' => {
+                self.string();
+                Some(Node {
+                    start,
+                    kind: Kind::Scalar,
+                })
+            }
+            _ => {
+                // A number, true/false/null, or stray text: up to the next delimiter.
+                while let Some(b) = self.peek() {
+                    if matches!(b, b',' | b'}' | b']' | b':' | b'"' | b'{' | b'[')
+                        || b.is_ascii_whitespace()
+                    {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                if self.pos == start {
+                    // A delimiter where a value belongs (`[,`, `{"a":}`): no value here.
+                    return None;
+                }
+                Some(Node {
+                    start,
+                    kind: Kind::Scalar,
+                })
+            }
+        }
+    }
+
+    /// Object members after `{`, up to and including `}` (or the end of the text).
+    fn members(&mut self, depth: usize) -> Vec<(String, usize, Option<Node>)> {
+        let mut out = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                None => return out,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return out;
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                    continue;
+                }
+                Some(b'"') => {}
+                Some(_) => {
+                    // Not a key: skip one character and try again, to read what follows.
+                    self.skip_char();
+                    continue;
+                }
+            }
+            let key_at = self.pos;
+            let key = self.string();
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                out.push((key, key_at, None));
+                continue;
+            }
+            self.pos += 1;
+            self.skip_ws();
+            let before = self.pos;
+            let value = self.value(depth + 1);
+            if value.is_none() && self.pos == before {
+                // Nothing readable as a value (too deep, or a delimiter): skip what is there.
+                self.skip_unreadable(b'}');
+            }
+            out.push((key, key_at, value));
+        }
+    }
+
+    /// Array elements after `[`, up to and including `]` (or the end of the text).
+    fn elements(&mut self, depth: usize) -> Vec<Node> {
+        let mut out = Vec::new();
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                None => return out,
+                Some(b']') => {
+                    self.pos += 1;
+                    return out;
+                }
+                Some(b',') => {
+                    self.pos += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let before = self.pos;
+            match self.value(depth + 1) {
+                Some(v) => out.push(v),
+                None if self.pos == before => self.skip_unreadable(b']'),
+                None => {}
+            }
+        }
+    }
+
+    /// Skip a value that was not read: a too-deep container (balanced brackets, strings
+    /// respected) or a single stray character. A comma and `closer` are left to the caller.
+    fn skip_unreadable(&mut self, closer: u8) {
+        match self.peek() {
+            Some(b'{' | b'[') => {
+                let mut level = 0usize;
+                while let Some(b) = self.peek() {
+                    match b {
+                        b'"' => {
+                            self.string();
+                            continue;
+                        }
+                        b'{' | b'[' => level += 1,
+                        b'}' | b']' => {
+                            level = level.saturating_sub(1);
+                            if level == 0 {
+                                self.pos += 1;
+                                return;
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.pos += 1;
+                }
+            }
+            Some(b',') | None => {}
+            Some(b) if b == closer => {}
+            Some(_) => self.skip_char(),
+        }
+    }
+
+    fn skip_char(&mut self) {
+        let len = self.text[self.pos..]
+            .chars()
+            .next()
+            .map_or(1, char::len_utf8);
+        self.pos += len;
+    }
+
+    /// A string starting at `"`; returns its decoded text. Stops at the end of the text if the
+    /// string is not closed. Invalid escapes are kept as written.
+    fn string(&mut self) -> String {
+        let mut out = String::new();
+        self.pos += 1; // the opening quote
+        while let Some(c) = self.text[self.pos..].chars().next() {
+            self.pos += c.len_utf8();
+            match c {
+                '"' => return out,
+                '\\' => {
+                    let Some(e) = self.text[self.pos..].chars().next() else {
+                        return out;
+                    };
+                    self.pos += e.len_utf8();
+                    match e {
+                        'n' => out.push('\n'),
+                        't' => out.push('\t'),
+                        'r' => out.push('\r'),
+                        'b' => out.push('\u{8}'),
+                        'f' => out.push('\u{c}'),
+                        'u' => out.push(self.unicode_escape()),
+                        other => out.push(other),
+                    }
+                }
+                other => out.push(other),
+            }
+        }
+        out
+    }
+
+    /// The rest of `\uXXXX` (and a following low surrogate `\uXXXX` when this is a high one).
+    fn unicode_escape(&mut self) -> char {
+        let Some(first) = self.hex4() else {
+            return char::REPLACEMENT_CHARACTER;
+        };
+        if (0xD800..0xDC00).contains(&first) && self.text[self.pos..].starts_with("\\u") {
+            let save = self.pos;
+            self.pos += 2;
+            if let Some(second) = self.hex4().filter(|s| (0xDC00..0xE000).contains(s)) {
+                let code = 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00);
+                return char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER);
+            }
+            self.pos = save;
+        }
+        char::from_u32(first).unwrap_or(char::REPLACEMENT_CHARACTER)
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.text.get(self.pos..self.pos + 4)?;
+        let value = u32::from_str_radix(digits, 16).ok()?;
+        self.pos += 4;
+        Some(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: u32, column: u32) -> Option<Position> {
+        Some(Position { line, column })
+    }
+
+    const DOC: &str = r#"{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": ["iot:Connect", "iot:Publish"],
+      "Resource": "arn:aws:iot:*:*:client/${iot:ClientId}"
+    },
+    {
+      "Sid": "Zoé\"s",
+      "Effect": "Deny",
+      "Action": "iot:Publish",
+      "Resource": ["arn:aws:iot:*:*:topic/é/ü", "arn:aws:iot:*:*:topic/x"],
+      "Condition": {
+        "StringEquals": {
+          "iot:Connection.Thing.Attributes[location]": ["f1", "f2"]
+        }
+      }
+    }
+  ]
+}"#;
+
+    #[test]
+    fn members_and_elements() {
+        assert_eq!(locate(DOC, ""), at(1, 1));
+        assert_eq!(locate(DOC, "Version"), at(2, 3));
+        assert_eq!(locate(DOC, "Statement"), at(3, 3));
+        assert_eq!(locate(DOC, "Statement[0]"), at(4, 5));
+        assert_eq!(locate(DOC, "Statement[0].Action"), at(6, 7));
+        assert_eq!(locate(DOC, "Statement[0].Action[0]"), at(6, 18));
+        assert_eq!(locate(DOC, "Statement[0].Action[1]"), at(6, 33));
+        assert_eq!(locate(DOC, "Statement[1].Effect"), at(11, 7));
+    }
+
+    #[test]
+    fn single_values_answer_to_index_zero() {
+        // `Resource` is a string: `[0]` names the string itself, `[1]` nothing.
+        assert_eq!(locate(DOC, "Statement[0].Resource[0]"), at(7, 19));
+        assert_eq!(locate(DOC, "Statement[0].Resource[1]"), None);
+        // A single-object Statement answers to both `Statement` and `Statement[0]`.
+        let one = "{\"Statement\": {\"Effect\": \"Allow\"}}";
+        assert_eq!(locate(one, "Statement.Effect"), at(1, 16));
+        assert_eq!(locate(one, "Statement[0].Effect"), at(1, 16));
+        assert_eq!(locate(one, "Statement[0]"), at(1, 15));
+    }
+
+    #[test]
+    fn columns_count_characters_after_escapes_and_multibyte_text() {
+        // Line 13: `"Resource": ["arn:aws:iot:*:*:topic/é/ü", "arn...` — the second element's
+        // column counts é and ü as one character each.
+        assert_eq!(locate(DOC, "Statement[1].Resource[0]"), at(13, 20));
+        assert_eq!(locate(DOC, "Statement[1].Resource[1]"), at(13, 49));
+        // The escaped quote inside the Sid does not end the string early.
+        assert_eq!(locate(DOC, "Statement[1].Sid"), at(10, 7));
+        let text = "{\"k\\u00e9y\": 1, \"\\ud83d\\ude00\": [true, \"😀\", 3]}";
+        assert_eq!(locate(text, "kéy"), at(1, 2));
+        assert_eq!(locate(text, "😀[2]"), at(1, 45));
+    }
+
+    #[test]
+    fn condition_keys_with_dots_and_brackets() {
+        assert_eq!(
+            locate(DOC, "Statement[1].Condition.StringEquals"),
+            at(15, 9)
+        );
+        assert_eq!(
+            locate(
+                DOC,
+                "Statement[1].Condition.StringEquals.iot:Connection.Thing.Attributes[location]"
+            ),
+            at(16, 11)
+        );
+        assert_eq!(
+            locate(
+                DOC,
+                "Statement[1].Condition.StringEquals.iot:Connection.Thing.Attributes[location][1]"
+            ),
+            at(16, 63)
+        );
+        // A key that is a prefix of a longer one does not capture the path.
+        let text = r#"{"a": {"x": 1}, "a.b": 2}"#;
+        assert_eq!(locate(text, "a.b"), at(1, 17));
+        assert_eq!(locate(text, "a.x"), at(1, 8));
+    }
+
+    #[test]
+    fn unknown_paths() {
+        assert_eq!(locate(DOC, "Nope"), None);
+        assert_eq!(locate(DOC, "Statement[2]"), None);
+        assert_eq!(locate(DOC, "Statement[0].Effect.More"), None);
+        assert_eq!(locate(DOC, "Statement[x]"), None);
+        assert_eq!(locate(DOC, "Statement[0"), None);
+        assert_eq!(locate("", ""), None);
+        assert_eq!(locate("   ", "Statement"), None);
+        assert_eq!(locate("  \n  {}", ""), at(2, 3));
+    }
+
+    #[test]
+    fn crlf_line_endings() {
+        let text = "{\r\n  \"Version\": \"2012-10-17\",\r\n  \"Statement\": []\r\n}";
+        assert_eq!(locate(text, "Statement"), at(3, 3));
+    }
+
+    #[test]
+    fn truncated_prefixes_never_panic_and_keep_what_they_can() {
+        let mut boundaries: Vec<usize> = DOC.char_indices().map(|(i, _)| i).collect();
+        boundaries.push(DOC.len());
+        let paths = [
+            "",
+            "Version",
+            "Statement[0].Action[1]",
+            "Statement[1].Resource[1]",
+            "Statement[1].Condition.StringEquals.iot:Connection.Thing.Attributes[location][1]",
+            "Statement[9]",
+        ];
+        let full: Vec<_> = paths.iter().map(|p| locate(DOC, p)).collect();
+        for end in boundaries {
+            let prefix = &DOC[..end];
+            for (p, whole) in paths.iter().zip(&full) {
+                let got = locate(prefix, p);
+                // A truncated text can only lose places, never move them.
+                if let Some(pos) = got {
+                    assert_eq!(Some(pos), *whole, "path {p:?} in prefix of {end} bytes");
+                }
+            }
+        }
+        // Once the document is complete up to the second Action element, it is found.
+        let cut = DOC.find("\"iot:Publish\"]").unwrap() + 1;
+        assert_eq!(locate(&DOC[..cut], "Statement[0].Action[1]"), at(6, 33));
+    }
+
+    #[test]
+    fn garbage_and_deep_nesting_never_panic() {
+        let deep = "[".repeat(10_000);
+        assert!(locate(&deep, "[0]").is_some());
+        let deep_obj = "{\"a\":".repeat(5_000);
+        assert_eq!(locate(&deep_obj, "a"), at(1, 2));
+        for text in [
+            "{\"a\" 1, \"b\": 2}",
+            "{\"a\": , \"b\": 2}",
+            "{,,,\"b\": 2}",
+            "[,,1]",
+            "}}}]]]",
+            "{\"a\": \"\\u12",
+            "{\"a\": \"\\ud800\\u",
+            "{\"é",
+            "\"\\",
+            "{\"a\": [1, 2, {\"b\": [",
+            "nonsense é ü {[}]",
+            "[}",
+            "{]",
+            "{:}",
+            "[:]",
+            "{\"a\": ]}",
+            "[{\"a\": [}]",
+        ] {
+            for p in ["", "a", "b", "a[0]", "[0]", "a[2].b[0]"] {
+                let _ = locate(text, p);
+            }
+        }
+        assert_eq!(locate("{\"a\" 1, \"b\": 2}", "b"), at(1, 9));
+        assert_eq!(locate("{\"a\": , \"b\": 2}", "b"), at(1, 9));
+    }
+}

@@ -1,0 +1,90 @@
+//! What the policy editor shows as the admin types: parse errors and lint findings, each at
+//! the line it belongs to. Runs in the browser on every keystroke.
+
+use crate::domain::policy::{lint, locate, parse_policy, Severity};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// "error" for a document AWS would refuse, else the finding's severity.
+    pub level: String,
+    /// 1-based; `None` when the problem belongs to the whole document.
+    pub line: Option<u32>,
+    pub column: Option<u32>,
+    pub path: String,
+    pub message: String,
+    pub suggestion: Option<String>,
+    pub rule: Option<String>,
+}
+
+/// Every problem of `text`, errors first, then findings by severity.
+pub fn diagnose(text: &str) -> (bool, Vec<Diagnostic>) {
+    match parse_policy(text) {
+        Err(errors) => (
+            false,
+            errors
+                .into_iter()
+                .map(|e| {
+                    let at = match (e.line, e.column) {
+                        (Some(l), Some(c)) => Some((l as u32, c as u32)),
+                        _ => locate(text, &e.path).map(|p| (p.line, p.column)),
+                    };
+                    Diagnostic {
+                        level: "error".into(),
+                        line: at.map(|a| a.0),
+                        column: at.map(|a| a.1),
+                        path: e.path,
+                        message: e.message,
+                        suggestion: None,
+                        rule: None,
+                    }
+                })
+                .collect(),
+        ),
+        Ok(parsed) => (
+            true,
+            lint(&parsed)
+                .into_iter()
+                .map(|f| {
+                    let at = locate(text, &f.path);
+                    Diagnostic {
+                        level: f.severity.to_string(),
+                        line: at.map(|a| a.line),
+                        column: at.map(|a| a.column),
+                        path: f.path,
+                        message: f.message,
+                        suggestion: Some(f.suggestion).filter(|s| !s.is_empty()),
+                        rule: Some(f.rule),
+                    }
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// Whether any diagnostic is at or above `severity` (errors always are).
+pub fn blocks(diagnostics: &[Diagnostic], severity: Severity) -> bool {
+    diagnostics.iter().any(|d| {
+        d.level == "error" || d.level.parse::<Severity>().is_ok_and(|s| s >= severity)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_and_findings_point_at_their_lines() {
+        let (ok, d) = diagnose("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"iot:*\", \"Resource\": \"*\"}\n  ]\n}");
+        assert!(ok);
+        assert!(!d.is_empty(), "a wildcard policy has findings");
+        assert!(d.iter().all(|x| x.line == Some(4)), "{d:?}");
+        let (ok, d) = diagnose("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": {\"Effect\": \"Maybe\", \"Action\": \"iot:Connect\", \"Resource\": \"*\"}\n}");
+        assert!(!ok);
+        assert_eq!(d[0].level, "error");
+        assert_eq!(d[0].line, Some(3), "{d:?}");
+        let (ok, d) = diagnose("{\"Version\": ");
+        assert!(!ok);
+        assert_eq!(d[0].line, Some(1));
+    }
+}
