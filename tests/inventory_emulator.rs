@@ -7,7 +7,8 @@ use iot_warden::domain::inventory::DeviceQuery;
 use iot_warden::server::aws::{
     AwsErrorKind, CertificateDirectory, SdkIot, SdkShadows, ShadowReader, ThingRegistry,
 };
-use iot_warden::server::inventory::{Inventory, ServiceError};
+use iot_warden::server::inventory::Inventory;
+use iot_warden::server::service_error::ServiceError;
 use std::sync::Arc;
 
 async fn sdk() -> aws_config::SdkConfig {

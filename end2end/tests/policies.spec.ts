@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { POLICY, SENSORS, WARDEN_URL, login, settle, watchBrowserProblems, cspViolations } from './helpers';
+import { POLICY, SENSORS, WARDEN_ORIGIN, WARDEN_URL, login, settle, watchBrowserProblems, cspViolations } from './helpers';
 
 /** The seed policy without the status topic: sensors may no longer publish their status. */
 function withoutStatusTopic(doc: string): string {
@@ -12,6 +12,25 @@ function withoutStatusTopic(doc: string): string {
   return JSON.stringify(policy, null, 2);
 }
 
+/**
+ * Puts the seed policy back to its one version, through the console's own server functions,
+ * so that a run interrupted half-way on a long-lived dev stack does not fail the next one.
+ */
+async function resetSeedPolicy(page: Page): Promise<void> {
+  const headers = { 'content-type': 'application/x-www-form-urlencoded', origin: WARDEN_ORIGIN };
+  const call = (fn: string, data: string) => page.request.post(`${WARDEN_URL}/api/${fn}`, { headers, data });
+  const detail = await call('get_policy', `name=${POLICY}`);
+  expect(detail.status()).toBe(200);
+  const versions: { id: string; is_default: boolean }[] = (await detail.json()).versions;
+  const first = versions[versions.length - 1].id;
+  if (!versions.find((v) => v.id === first)?.is_default) {
+    expect((await call('set_default_policy_version', `name=${POLICY}&version=${first}`)).status()).toBe(200);
+  }
+  for (const v of versions.filter((v) => v.id !== first)) {
+    expect((await call('delete_policy_version', `name=${POLICY}&version=${v.id}`)).status()).toBe(200);
+  }
+}
+
 async function simulatePublish(page: Page, topic: string): Promise<void> {
   await page.locator('#sim-op').selectOption('iot:Publish');
   await page.locator('#sim-topic').fill(topic);
@@ -20,6 +39,7 @@ async function simulatePublish(page: Page, topic: string): Promise<void> {
 test.describe('policies', () => {
   test('an admin edits a draft, sees the verdict change and the impact, saves, rolls back and deletes the version', async ({ page }) => {
     await login(page, 'admin');
+    await resetSeedPolicy(page);
     const problems = await watchBrowserProblems(page);
     await page.goto(`${WARDEN_URL}/policies`);
     await settle(page);
@@ -77,24 +97,26 @@ test.describe('policies', () => {
       await expect(r).toContainText('IMPLICIT_DENY');
     }
 
-    // Save as the new default.
+    // Save as the new default. (AWS never reuses a version id, so the new one is read off.)
     await page.locator('#save-version').click();
     await page.waitForURL(`${WARDEN_URL}/policies/${POLICY}`);
     await expect(page.locator('article.version')).toHaveCount(2);
-    const v2 = page.locator('article.version[data-default="true"]');
-    await expect(v2).toHaveAttribute('data-version', '2');
-    await expect(v2.locator('pre.policy-document')).not.toContainText('/status');
+    const saved = page.locator('article.version[data-default="true"]');
+    await expect(saved.locator('pre.policy-document')).not.toContainText('/status');
+    const newId = await saved.getAttribute('data-version');
+    const oldId = await page.locator('article.version[data-default="false"]').getAttribute('data-version');
+    expect(Number(newId)).toBeGreaterThan(Number(oldId));
     // The diff shows the status topic going away.
     await expect(page.locator('#diff .removed').filter({ hasText: '/status' }).first()).toBeVisible();
 
-    // Roll back to version 1, then delete version 2: the fleet is as it was.
-    await page.getByRole('button', { name: 'Make version 1 the default' }).click();
-    await expect(page.locator('#action-notice')).toContainText('Version 1 is now the default');
-    await expect(page.locator('article.version[data-default="true"]')).toHaveAttribute('data-version', '1');
-    const v2Article = page.locator('article.version[data-version="2"]');
-    await v2Article.locator('details.confirm summary').click();
-    await v2Article.getByRole('button', { name: 'Delete version 2' }).click();
-    await expect(page.locator('#action-notice')).toContainText('deleted');
+    // Roll back to the old version, then delete the new one: the fleet is as it was.
+    await page.getByRole('button', { name: `Make version ${oldId} the default` }).click();
+    await expect(page.locator('#action-notice')).toContainText(`Version ${oldId} is now the default`);
+    await expect(page.locator('article.version[data-default="true"]')).toHaveAttribute('data-version', oldId!);
+    const newArticle = page.locator(`article.version[data-version="${newId}"]`);
+    await newArticle.locator('details.confirm summary').click();
+    await newArticle.getByRole('button', { name: `Delete version ${newId}` }).click();
+    await expect(page.locator('#action-notice')).toContainText(`Version ${newId} was deleted`);
     await expect(page.locator('article.version')).toHaveCount(1);
 
     expect(await cspViolations(page), 'CSP violations').toEqual([]);

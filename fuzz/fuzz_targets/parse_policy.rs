@@ -50,7 +50,7 @@ fuzz_target!(|data: &[u8]| {
         other_policies: vec![],
     }];
     let others = BTreeMap::new();
-    let same = impact_preview(&ImpactInput {
+    let input = ImpactInput {
         policy_name: "fuzzed",
         current: &doc,
         draft: &doc,
@@ -58,7 +58,8 @@ fuzz_target!(|data: &[u8]| {
         devices: &devices,
         region: "eu-west-1",
         account: "123456789012",
-    });
+    };
+    let same = impact_preview(&input);
     assert!(same.changes.is_empty(), "{:?}", same.changes);
     let empty = PolicyDocument {
         version: doc.version.clone(),
@@ -66,15 +67,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = impact_preview(&ImpactInput {
         current: &empty,
-        ..ImpactInput {
-            policy_name: "fuzzed",
-            current: &doc,
-            draft: &doc,
-            others: &others,
-            devices: &devices,
-            region: "eu-west-1",
-            account: "123456789012",
-        }
+        ..input
     });
 });
 

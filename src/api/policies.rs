@@ -40,33 +40,35 @@ pub async fn create_policy_version(
     answer(result)
 }
 
-/// Makes an existing version the default (a rollback when it is an older one).
+/// Makes an existing version the default (a rollback when it is an older one); answers the
+/// version now in force.
 #[server(prefix = "/api", endpoint = "set_default_policy_version")]
 pub async fn set_default_policy_version(
     #[server(default)] name: String,
     #[server(default)] version: String,
-) -> Result<(), ApiError> {
+) -> Result<String, ApiError> {
     use super::guard::{answer, require};
     let (state, user) = require(Permission::ManagePolicies).await?;
     let result = state.policies.set_default(&name, &version).await;
     if result.is_ok() {
         tracing::info!(user = %user.username, policy = %name, version = %version, "policy default version changed");
     }
-    answer(result)
+    answer(result.map(|()| version))
 }
 
+/// Deletes a version that is not the default; answers the deleted version's id.
 #[server(prefix = "/api", endpoint = "delete_policy_version")]
 pub async fn delete_policy_version(
     #[server(default)] name: String,
     #[server(default)] version: String,
-) -> Result<(), ApiError> {
+) -> Result<String, ApiError> {
     use super::guard::{answer, require};
     let (state, user) = require(Permission::ManagePolicies).await?;
     let result = state.policies.delete_version(&name, &version).await;
     if result.is_ok() {
         tracing::info!(user = %user.username, policy = %name, version = %version, "policy version deleted");
     }
-    answer(result)
+    answer(result.map(|()| version))
 }
 
 /// A device's context and the policies on its certificate, for the simulator.

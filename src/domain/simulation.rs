@@ -6,7 +6,7 @@
 //! "Basic policy variables" (`iot:ClientId`),
 //! <https://docs.aws.amazon.com/iot/latest/developerguide/basic-policy-variables.html>.
 
-use crate::domain::policy::{Context, Request};
+use crate::domain::policy::{context_from_value, Context, Request};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -57,38 +57,11 @@ pub fn context_to_json(context: &Context) -> String {
     serde_json::to_string_pretty(&map).unwrap_or_else(|_| "{}".into())
 }
 
-/// Reads a context written as a flat JSON object: strings, or arrays of strings for
-/// multi-valued keys; numbers and booleans are taken as their JSON text.
-pub fn context_from_json_value(value: &serde_json::Value) -> Result<Context, String> {
-    let serde_json::Value::Object(map) = value else {
-        return Err("The context must be a JSON object of keys and values.".into());
-    };
-    let scalar = |k: &str, v: &serde_json::Value| match v {
-        serde_json::Value::String(s) => Ok(s.clone()),
-        serde_json::Value::Number(n) => Ok(n.to_string()),
-        serde_json::Value::Bool(b) => Ok(b.to_string()),
-        _ => Err(format!(
-            "The context value of `{k}` must be a string, a number, a boolean or an array of them."
-        )),
-    };
-    map.iter()
-        .map(|(k, v)| {
-            let values = match v {
-                serde_json::Value::Array(items) => {
-                    items.iter().map(|i| scalar(k, i)).collect::<Result<_, _>>()?
-                }
-                other => vec![scalar(k, other)?],
-            };
-            Ok((k.clone(), values))
-        })
-        .collect()
-}
-
-/// [`context_from_json_value`] from text, with the JSON error's place.
+/// A context typed as JSON text ([`context_from_value`] says how it is read).
 pub fn context_from_json(text: &str) -> Result<Context, String> {
     let value: serde_json::Value = serde_json::from_str(text)
         .map_err(|e| format!("The context is not valid JSON: {e}."))?;
-    context_from_json_value(&value)
+    context_from_value(&value)
 }
 
 /// An MQTT operation, as a device performs it.

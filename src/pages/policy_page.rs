@@ -51,18 +51,21 @@ fn ActionOutcome(
     set_default: ServerAction<SetDefaultPolicyVersion>,
     delete: ServerAction<DeletePolicyVersion>,
 ) -> impl IntoView {
-    let outcome = move || -> Option<Result<String, ApiError>> {
-        // The most recent of the two actions speaks.
-        let s = set_default.value().get().map(|r| r.map(|_| {
-            let v = set_default.input().get().map(|i| i.version).unwrap_or_default();
-            format!("Version {v} is now the default.")
-        }));
-        let d = delete.value().get().map(|r| r.map(|_| "The version was deleted.".to_string()));
-        if set_default.version().get() >= delete.version().get() { s.or(d) } else { d.or(s) }
-    };
+    // Whichever change finished last speaks.
+    let outcome = RwSignal::new(None::<Result<String, ApiError>>);
+    Effect::new(move |_| {
+        if let Some(r) = set_default.value().get() {
+            outcome.set(Some(r.map(|v| format!("Version {v} is now the default."))));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(r) = delete.value().get() {
+            outcome.set(Some(r.map(|v| format!("Version {v} was deleted."))));
+        }
+    });
     view! {
         <div aria-live="polite">
-            {move || match outcome() {
+            {move || match outcome.get() {
                 Some(Ok(m)) => Some(view! { <p class="notice" id="action-notice">{m}</p> }.into_any()),
                 Some(Err(e)) => Some(view! { <ErrorBox error=e/> }.into_any()),
                 None => None,

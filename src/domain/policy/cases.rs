@@ -170,29 +170,37 @@ fn request(value: Option<&Value>) -> Result<Request, String> {
     };
     let action = text("action")?;
     let resource = text("resource")?;
-    let mut context = Context::new();
-    match req.get("context") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(keys)) => {
-            for (key, v) in keys {
-                let values = match v {
-                    Value::Null => continue,
-                    Value::Array(items) => items
-                        .iter()
-                        .map(|x| scalar(x).ok_or_else(|| not_scalar(key)))
-                        .collect::<Result<Vec<_>, _>>()?,
-                    other => vec![scalar(other).ok_or_else(|| not_scalar(key))?],
-                };
-                context.insert(key.clone(), values);
-            }
-        }
-        Some(_) => return Err("`request.context` must be an object of condition keys.".into()),
-    }
+    let context = match req.get("context") {
+        None | Some(Value::Null) => Context::new(),
+        Some(v) => context_from_value(v)?,
+    };
     Ok(Request {
         action,
         resource,
         context,
     })
+}
+
+/// A context written as a flat JSON object, as cases and the simulator write it: a string
+/// (or a number or boolean, taken as its JSON text) per key, an array for a multi-valued
+/// key; `null` means the key is unavailable, as if it were absent.
+pub fn context_from_value(value: &Value) -> Result<Context, String> {
+    let Value::Object(keys) = value else {
+        return Err("The context must be a JSON object of condition keys.".into());
+    };
+    let mut context = Context::new();
+    for (key, v) in keys {
+        let values = match v {
+            Value::Null => continue,
+            Value::Array(items) => items
+                .iter()
+                .map(|x| scalar(x).ok_or_else(|| not_scalar(key)))
+                .collect::<Result<Vec<_>, _>>()?,
+            other => vec![scalar(other).ok_or_else(|| not_scalar(key))?],
+        };
+        context.insert(key.clone(), values);
+    }
+    Ok(context)
 }
 
 fn scalar(v: &Value) -> Option<String> {

@@ -31,7 +31,7 @@ mod pattern;
 mod values;
 mod vars;
 
-pub use cases::{run_case, CaseResult, CaseStatement};
+pub use cases::{context_from_value, run_case, CaseResult, CaseStatement};
 pub use compiled::PolicySet;
 pub use eval::{evaluate, NamedPolicy};
 pub use impact::{
