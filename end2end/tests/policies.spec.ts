@@ -79,6 +79,9 @@ test.describe('policies', () => {
     await editor.fill(original.replace('"Allow"', '"Alow"'));
     await expect(page.locator('#diagnostics .level-error').first()).toContainText(/line \d+/);
     await expect(page.locator('#save-version')).toBeDisabled();
+    // Its place is a button that takes the keyboard back to the editor, at the error.
+    await page.locator('#diagnostics .level-error button.where').first().click();
+    await expect(editor).toBeFocused();
 
     // The draft without the status topic: the verdict changes at once.
     await editor.fill(withoutStatusTopic(original));

@@ -10,7 +10,9 @@
 //! (null when not found) and the [`Finding`] fields.
 
 use super::{display_name, found, io_reason, read_text, trouble};
-use crate::domain::policy::{lint, locate, parse_policy, Finding, Position, Severity};
+use crate::domain::policy::{
+    error_position, lint, locate, parse_policy, statement_of, Finding, Position, Severity,
+};
 use serde::Serialize;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -129,13 +131,7 @@ pub fn check(text: &str) -> Vec<(Finding, Option<Position>)> {
         Err(errors) => errors
             .into_iter()
             .map(|e| {
-                let pos = match (e.line, e.column) {
-                    (Some(line), Some(column)) => Some(Position {
-                        line: u32::try_from(line).unwrap_or(u32::MAX),
-                        column: u32::try_from(column).unwrap_or(u32::MAX),
-                    }),
-                    _ => locate(text, &e.path),
-                };
+                let pos = error_position(text, &e);
                 let statement = statement_of(&e.path);
                 let finding = Finding {
                     rule: INVALID_POLICY.to_string(),
@@ -151,14 +147,6 @@ pub fn check(text: &str) -> Vec<(Finding, Option<Position>)> {
             })
             .collect(),
     }
-}
-
-fn statement_of(path: &str) -> Option<u32> {
-    let rest = path.strip_prefix("Statement")?;
-    if let Some(r) = rest.strip_prefix('[') {
-        return r.split_once(']')?.0.parse().ok();
-    }
-    (rest.is_empty() || rest.starts_with('.')).then_some(0)
 }
 
 fn text_line(file: &str, f: &Finding, pos: Option<Position>) -> String {

@@ -1,7 +1,7 @@
 //! What the policy editor shows as the admin types: parse errors and lint findings, each at
 //! the line it belongs to. Runs in the browser on every keystroke.
 
-use crate::domain::policy::{lint, locate, parse_policy, Severity};
+use crate::domain::policy::{error_position, lint, locate, parse_policy, Severity};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -25,10 +25,7 @@ pub fn diagnose(text: &str) -> (bool, Vec<Diagnostic>) {
             errors
                 .into_iter()
                 .map(|e| {
-                    let at = match (e.line, e.column) {
-                        (Some(l), Some(c)) => Some((l as u32, c as u32)),
-                        _ => locate(text, &e.path).map(|p| (p.line, p.column)),
-                    };
+                    let at = error_position(text, &e).map(|p| (p.line, p.column));
                     Diagnostic {
                         level: "error".into(),
                         line: at.map(|a| a.0),
@@ -62,6 +59,24 @@ pub fn diagnose(text: &str) -> (bool, Vec<Diagnostic>) {
     }
 }
 
+/// The offset, in UTF-16 code units as browsers count them in a text box, of 1-based
+/// `line` and `column` (a column counts characters); clamped to the text's end.
+pub fn utf16_offset(text: &str, line: u32, column: u32) -> u32 {
+    let mut offset = 0u32;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line as usize {
+            let before: u32 = l
+                .chars()
+                .take(column.saturating_sub(1) as usize)
+                .map(|c| c.len_utf16() as u32)
+                .sum();
+            return offset + before;
+        }
+        offset += l.chars().map(|c| c.len_utf16() as u32).sum::<u32>();
+    }
+    offset
+}
+
 /// Whether any diagnostic is at or above `severity` (errors always are).
 pub fn blocks(diagnostics: &[Diagnostic], severity: Severity) -> bool {
     diagnostics.iter().any(|d| {
@@ -72,6 +87,16 @@ pub fn blocks(diagnostics: &[Diagnostic], severity: Severity) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_count_utf16_units_per_line() {
+        let t = "ab\n\u{1F600}x\nz";
+        assert_eq!(utf16_offset(t, 1, 1), 0);
+        assert_eq!(utf16_offset(t, 2, 1), 3);
+        assert_eq!(utf16_offset(t, 2, 2), 5, "the emoji is two UTF-16 units");
+        assert_eq!(utf16_offset(t, 3, 1), 7);
+        assert_eq!(utf16_offset(t, 9, 1), 8, "past the end: the end");
+    }
 
     #[test]
     fn errors_and_findings_point_at_their_lines() {

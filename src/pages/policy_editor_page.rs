@@ -3,7 +3,7 @@ use crate::components::{ErrorBox, Loaded, RequireRole, Simulator};
 use crate::domain::inventory::{percent_encode, pretty_json};
 use crate::domain::policy::{Decision, ImpactChange};
 use crate::domain::policy_catalog::{ImpactOutcome, PolicyDetail};
-use crate::domain::policy_editor::{diagnose, Diagnostic};
+use crate::domain::policy_editor::{diagnose, utf16_offset, Diagnostic};
 use crate::domain::roles::Permission;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -40,6 +40,7 @@ fn Editor(d: PolicyDetail) -> impl IntoView {
     let name = d.name.clone();
     let start = d.default_version().map(|v| pretty_json(&v.document)).unwrap_or_default();
     let text = RwSignal::new(start);
+    let editor_ref = NodeRef::<leptos::html::Textarea>::new();
     let checked = Memo::new(move |_| diagnose(&text.get()));
     let save = ServerAction::<CreatePolicyVersion>::new();
     let impact = ServerAction::<PreviewPolicyImpact>::new();
@@ -64,7 +65,7 @@ fn Editor(d: PolicyDetail) -> impl IntoView {
                 <ActionForm action=save>
                     <input type="hidden" name="name" value=name_for_form/>
                     <label for="policy-editor">"Policy document (JSON)"</label>
-                    <textarea id="policy-editor" name="document" rows="28" spellcheck="false"
+                    <textarea id="policy-editor" name="document" rows="28" spellcheck="false" node_ref=editor_ref
                         aria-describedby="diagnostics"
                         prop:value=text on:input=move |ev| text.set(event_target_value(&ev))>{text.get_untracked()}</textarea>
                     <label class="check">
@@ -79,7 +80,7 @@ fn Editor(d: PolicyDetail) -> impl IntoView {
             </div>
             <div>
                 <h2>"Problems"</h2>
-                <DiagnosticsList checked/>
+                <DiagnosticsList checked text editor_ref/>
             </div>
         </div>
         <section id="impact">
@@ -101,8 +102,20 @@ fn Editor(d: PolicyDetail) -> impl IntoView {
     .into_any()
 }
 
+/// Errors and findings; each one with a place is a button that puts the cursor there.
 #[component]
-fn DiagnosticsList(checked: Memo<(bool, Vec<Diagnostic>)>) -> impl IntoView {
+fn DiagnosticsList(
+    checked: Memo<(bool, Vec<Diagnostic>)>,
+    text: RwSignal<String>,
+    editor_ref: NodeRef<leptos::html::Textarea>,
+) -> impl IntoView {
+    let jump = move |line: u32, column: u32| {
+        if let Some(el) = editor_ref.get() {
+            let at = text.with_untracked(|t| utf16_offset(t, line, column));
+            let _ = el.focus();
+            let _ = el.set_selection_range(at, at);
+        }
+    };
     view! {
         <div id="diagnostics" aria-live="polite">
             {move || {
@@ -116,10 +129,13 @@ fn DiagnosticsList(checked: Memo<(bool, Vec<Diagnostic>)>) -> impl IntoView {
                         {list.into_iter().map(|d| view! {
                             <li class=format!("diagnostic level-{}", d.level) data-line=d.line.map(|l| l.to_string()).unwrap_or_default()>
                                 <span class=format!("severity severity-{}", d.level)>{d.level.clone()}</span>" "
-                                <span class="where">{match (d.line, d.column) {
-                                    (Some(l), Some(c)) => format!("line {l}, column {c}"),
-                                    _ => "document".to_string(),
-                                }}</span>": "
+                                {match (d.line, d.column) {
+                                    (Some(l), Some(c)) => view! {
+                                        <button type="button" class="where link" title="Put the cursor there"
+                                            on:click=move |_| jump(l, c)>{format!("line {l}, column {c}")}</button>
+                                    }.into_any(),
+                                    _ => view! { <span class="where">"document"</span> }.into_any(),
+                                }}": "
                                 {d.message.clone()}
                                 {d.suggestion.clone().map(|s| view! { <span class="suggestion">" Fix: "{s}</span> })}
                             </li>

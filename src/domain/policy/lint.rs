@@ -429,7 +429,7 @@ fn from_warning(parsed: &Parsed, path: &str, message: &str) -> Finding {
 }
 
 /// `Statement[3].Action[0]` → 3; `Statement.Action[0]` (a single statement object) → 0.
-fn statement_of(path: &str) -> Option<u32> {
+pub fn statement_of(path: &str) -> Option<u32> {
     let rest = path.strip_prefix("Statement")?;
     if let Some(r) = rest.strip_prefix('[') {
         return r.split_once(']')?.0.parse().ok();

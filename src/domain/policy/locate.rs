@@ -27,6 +27,18 @@ pub struct Position {
 /// Nesting deeper than this is not read (policies nest four levels).
 pub const MAX_DEPTH: usize = 64;
 
+/// Where a parse error belongs in `text`: its own line and column for a syntax error, else
+/// the place its JSON path names.
+pub fn error_position(text: &str, error: &super::PolicyError) -> Option<Position> {
+    match (error.line, error.column) {
+        (Some(line), Some(column)) => Some(Position {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }),
+        _ => locate(text, &error.path),
+    }
+}
+
 /// The position of what `path` names in `text`: for an object member the opening quote of its
 /// key, for an array element the element's first character, for the empty path the document's
 /// first non-blank character (1:1 when there is none). `None` when the path names nothing in

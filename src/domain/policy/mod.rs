@@ -37,8 +37,8 @@ pub use eval::{evaluate, NamedPolicy};
 pub use impact::{
     impact_preview, ImpactChange, ImpactDevice, ImpactInput, ImpactReport, PLACEHOLDER,
 };
-pub use lint::{lint, Finding, Severity, UnknownSeverity};
-pub use locate::{locate, Position};
+pub use lint::{lint, statement_of, Finding, Severity, UnknownSeverity};
+pub use locate::{error_position, locate, Position};
 pub use model::{
     ActionBlock, Condition, Context, Decision, Effect, EvalNote, Evaluation, PolicyDocument,
     Request, ResourceBlock, Statement, StatementRef,
