@@ -194,17 +194,9 @@ fn SavedPolicies(saved: RwSignal<Vec<(SavedPolicy, bool)>>) -> impl IntoView {
     .into_any()
 }
 
-fn decision_text(d: Decision) -> &'static str {
-    match d {
-        Decision::Allowed => "ALLOWED",
-        Decision::ExplicitDeny => "EXPLICIT_DENY",
-        Decision::ImplicitDeny => "IMPLICIT_DENY",
-    }
-}
-
 #[component]
 fn OutcomeView(o: Outcome) -> impl IntoView {
-    let decision = decision_text(o.evaluation.decision);
+    let decision = o.evaluation.decision.as_str();
     let why = match o.evaluation.decision {
         Decision::Allowed => "An Allow statement matches and no Deny does.",
         Decision::ExplicitDeny => "A Deny statement matches; a Deny wins over every Allow.",

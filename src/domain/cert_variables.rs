@@ -6,7 +6,7 @@
 //! <https://docs.aws.amazon.com/iot/latest/developerguide/use-policy-variables.html>: issuer
 //! and subject attributes, issuer and subject alternative names, and the serial number.
 
-use crate::domain::certs::CertError;
+use crate::domain::certs::{with_certificate, CertError};
 use std::collections::BTreeMap;
 use x509_parser::extensions::{GeneralName, ParsedExtension};
 use x509_parser::oid_registry::Oid;
@@ -36,13 +36,10 @@ const NAME_ATTRIBUTES: &[(&str, &str)] = &[
 pub fn certificate_policy_variables(
     pem_text: &str,
 ) -> Result<BTreeMap<String, Vec<String>>, CertError> {
-    let (_, pem) = parse_x509_pem(pem_text.as_bytes()).map_err(|_| CertError::NotPem)?;
-    if pem.label != "CERTIFICATE" {
-        return Err(CertError::NotPem);
-    }
-    let cert = pem
-        .parse_x509()
-        .map_err(|e| CertError::Malformed(e.to_string()))?;
+    with_certificate(pem_text, variables)
+}
+
+fn variables(cert: &X509Certificate<'_>) -> BTreeMap<String, Vec<String>> {
     let mut out = BTreeMap::new();
     name_variables("Subject", cert.subject(), &mut out);
     name_variables("Issuer", cert.issuer(), &mut out);
@@ -79,7 +76,7 @@ pub fn certificate_policy_variables(
         "iot:Certificate.SerialNumber".into(),
         vec![cert.tbs_certificate.serial.to_string()],
     );
-    Ok(out)
+    out
 }
 
 fn name_variables(which: &str, name: &X509Name<'_>, out: &mut BTreeMap<String, Vec<String>>) {

@@ -31,8 +31,11 @@ pub enum CertError {
     Malformed(String),
 }
 
-/// Reads the first certificate of a PEM text.
-pub fn parse_certificate_pem(pem_text: &str) -> Result<CertificateFacts, CertError> {
+/// Hands the first certificate of a PEM text to `read`.
+pub fn with_certificate<R>(
+    pem_text: &str,
+    read: impl FnOnce(&X509Certificate<'_>) -> R,
+) -> Result<R, CertError> {
     let (_, pem) = parse_x509_pem(pem_text.as_bytes()).map_err(|_| CertError::NotPem)?;
     if pem.label != "CERTIFICATE" {
         return Err(CertError::NotPem);
@@ -40,6 +43,15 @@ pub fn parse_certificate_pem(pem_text: &str) -> Result<CertificateFacts, CertErr
     let cert = pem
         .parse_x509()
         .map_err(|e| CertError::Malformed(e.to_string()))?;
+    Ok(read(&cert))
+}
+
+/// Reads the first certificate of a PEM text.
+pub fn parse_certificate_pem(pem_text: &str) -> Result<CertificateFacts, CertError> {
+    with_certificate(pem_text, facts)
+}
+
+fn facts(cert: &X509Certificate<'_>) -> CertificateFacts {
     let spki = cert.public_key();
     let algorithm = &spki.algorithm.algorithm;
     let key_algorithm = if *algorithm == OID_PKCS1_RSAENCRYPTION {
@@ -61,7 +73,7 @@ pub fn parse_certificate_pem(pem_text: &str) -> Result<CertificateFacts, CertErr
         algorithm.to_id_string()
     };
     let key_bits = spki.parsed().map(|k| k.key_size() as u32).unwrap_or(0);
-    Ok(CertificateFacts {
+    CertificateFacts {
         subject: cert.subject().to_string(),
         issuer: cert.issuer().to_string(),
         key_algorithm,
@@ -69,7 +81,7 @@ pub fn parse_certificate_pem(pem_text: &str) -> Result<CertificateFacts, CertErr
         not_before: rfc3339(cert.validity().not_before.timestamp()),
         not_after: rfc3339(cert.validity().not_after.timestamp()),
         serial_hex: cert.raw_serial_as_string().replace(':', ""),
-    })
+    }
 }
 
 /// Formats Unix seconds as RFC 3339 UTC; the empty string for out-of-range values.

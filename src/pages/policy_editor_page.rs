@@ -1,7 +1,7 @@
 use crate::api::policies::{get_policy, CreatePolicyVersion, PreviewPolicyImpact};
 use crate::components::{ErrorBox, Loaded, RequireRole, Simulator};
 use crate::domain::inventory::{percent_encode, pretty_json};
-use crate::domain::policy::{Decision, ImpactChange};
+use crate::domain::policy::ImpactChange;
 use crate::domain::policy_catalog::{ImpactOutcome, PolicyDetail};
 use crate::domain::policy_editor::{diagnose, utf16_offset, Diagnostic};
 use crate::domain::roles::Permission;
@@ -147,14 +147,6 @@ fn DiagnosticsList(
     }
 }
 
-fn decision_text(d: Decision) -> &'static str {
-    match d {
-        Decision::Allowed => "ALLOWED",
-        Decision::ExplicitDeny => "EXPLICIT_DENY",
-        Decision::ImplicitDeny => "IMPLICIT_DENY",
-    }
-}
-
 #[component]
 fn ImpactView(o: ImpactOutcome) -> impl IntoView {
     let r = o.report;
@@ -183,8 +175,8 @@ fn ImpactView(o: ImpactOutcome) -> impl IntoView {
                             <th scope="row">{c.thing_name.clone()}</th>
                             <td>{c.action.clone()}</td>
                             <td class="mono">{c.resource.clone()}</td>
-                            <td class=format!("decision-{}", decision_text(c.before).to_lowercase())>{decision_text(c.before)}</td>
-                            <td class=format!("decision-{}", decision_text(c.after).to_lowercase())>{decision_text(c.after)}</td>
+                            <td class=format!("decision-{}", c.before.as_str().to_lowercase())>{c.before.as_str()}</td>
+                            <td class=format!("decision-{}", c.after.as_str().to_lowercase())>{c.after.as_str()}</td>
                         </tr>
                     }).collect_view()}</tbody>
                 </table>

@@ -13,7 +13,8 @@ use crate::domain::policy_catalog::{
 use crate::domain::inventory::{is_valid_aws_name, sorted_pairs};
 use crate::domain::simulation::{device_context, region_and_account, DeviceProfile};
 use crate::server::aws::{
-    certificate_id_of, AwsError, AwsErrorKind, CertificateDirectory, PolicyStore, ThingRegistry,
+    certificate_id_of, AwsError, AwsErrorKind, CertificateDirectory, PolicyStore, PolicyVersionRecord,
+    ThingRegistry,
 };
 use crate::server::service_error::ServiceError;
 use futures::stream::{self, StreamExt, TryStreamExt};
@@ -162,11 +163,7 @@ impl Policies {
     ) -> Result<String, ServiceError> {
         policy_name(name)?;
         parse_draft(document)?;
-        let versions = self
-            .store
-            .list_policy_versions(name)
-            .await
-            .map_err(no_such_policy(name))?;
+        let versions = self.versions(name).await?;
         if versions.len() >= MAX_POLICY_VERSIONS {
             return Err(ServiceError::Invalid(format!(
                 "{name} already has {} versions, the most AWS keeps; delete an old version first.",
@@ -177,6 +174,13 @@ impl Policies {
             .store
             .create_policy_version(name, document, set_as_default)
             .await?)
+    }
+
+    async fn versions(&self, name: &str) -> Result<Vec<PolicyVersionRecord>, ServiceError> {
+        self.store
+            .list_policy_versions(name)
+            .await
+            .map_err(no_such_policy(name))
     }
 
     /// Makes `version` the default: how a rollback is done.
@@ -198,11 +202,7 @@ impl Policies {
     pub async fn delete_version(&self, name: &str, version: &str) -> Result<(), ServiceError> {
         policy_name(name)?;
         version_id(version)?;
-        let versions = self
-            .store
-            .list_policy_versions(name)
-            .await
-            .map_err(no_such_policy(name))?;
+        let versions = self.versions(name).await?;
         match versions.iter().find(|v| v.version_id == version) {
             None => Err(ServiceError::NotFound(format!(
                 "Policy {name} has no version {version}."

@@ -78,6 +78,17 @@ pub enum Decision {
     ImplicitDeny,
 }
 
+impl Decision {
+    /// AWS's word for it, as serialized: `ALLOWED`, `EXPLICIT_DENY`, `IMPLICIT_DENY`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allowed => "ALLOWED",
+            Decision::ExplicitDeny => "EXPLICIT_DENY",
+            Decision::ImplicitDeny => "IMPLICIT_DENY",
+        }
+    }
+}
+
 /// A statement that took part in a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatementRef {
