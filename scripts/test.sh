@@ -39,6 +39,19 @@ cargo test --features ssr --no-fail-fast 2>&1 | tee "$LOGS/cargo.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || STATUS=1
 count "$LOGS/cargo.log" cargo
 
+# Steps whose tools report no per-test totals count as one test each.
+step() { # $1: name, $2: log, rest: command
+  local name=$1 log=$2; shift 2
+  if "$@" >"$log" 2>&1; then PASSED=$((PASSED + 1)); echo "$name: ok"
+  else FAILED=$((FAILED + 1)); STATUS=1; echo "$name: FAILED; the end of $log:"; tail -30 "$log"; fi
+}
+
+echo "== benchmarks, run once each as tests (criterion's test mode)"
+step "benchmarks" "$LOGS/benches.log" cargo test --features ssr --benches
+
+echo "== fuzzing the policy parser for ${FUZZ_SECONDS:=60} s"
+step "fuzz" "$LOGS/fuzz.log" env FUZZ_SECONDS="$FUZZ_SECONDS" "$ROOT/scripts/fuzz.sh"
+
 echo "== emulator extension tests (pytest)"
 "$ROOT/.tools/venv/bin/python" -m pytest -q stack/tests 2>&1 | tee "$LOGS/pytest.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || STATUS=1

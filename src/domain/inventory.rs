@@ -1,6 +1,7 @@
 //! The fleet inventory as the console shows it: queries, pages, rows and details.
 //! These types cross the wire between server functions and pages.
 
+use crate::domain::onboarding::rules::{check_attribute_name, check_attribute_value};
 use serde::{Deserialize, Serialize};
 
 /// Page sizes offered in the UI. AWS lists at most 250 things a call; we stay well below.
@@ -107,14 +108,6 @@ pub fn is_valid_table_name(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
 }
 
-/// Attribute names and values: AWS allows `[a-zA-Z0-9_.,@/:#=\[\]-]`, names up to 128,
-/// values up to 800 characters.
-fn is_valid_attribute_part(s: &str, max: usize) -> bool {
-    s.len() <= max
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_.,@/:#=[]-".contains(c))
-}
-
 impl DeviceQuery {
     /// Checks every field and says, in one sentence, what is wrong with the first bad one.
     pub fn validate(&self) -> Result<ValidQuery, String> {
@@ -154,12 +147,8 @@ impl DeviceQuery {
                     .ok_or(
                         "The attribute filter must look like key=value, e.g. location=factory-001.",
                     )?;
-                if !is_valid_attribute_part(&k, 128) || !is_valid_attribute_part(&v, 800) {
-                    return Err(
-                        "The attribute filter holds characters AWS does not allow in attributes."
-                            .into(),
-                    );
-                }
+                check_attribute_name(&k)?;
+                check_attribute_value(&v)?;
                 Some((k, v))
             }
         };

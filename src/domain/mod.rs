@@ -3,6 +3,7 @@
 pub mod cert_variables;
 pub mod certs;
 pub mod inventory;
+pub mod onboarding;
 pub mod policy;
 pub mod policy_catalog;
 pub mod policy_editor;

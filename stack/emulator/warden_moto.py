@@ -15,6 +15,9 @@ What is patched (see /work/shared/emulator-notes.md for what moto gets wrong):
 - DescribeEndpoint answers the same host on every call (moto draws a random one each time).
 - Operations moto does not implement answer HTTP 501 with a NotImplementedException error
   instead of a bare 500, which the AWS SDKs would retry (slowly) before failing.
+- Onboarding and certificate lifecycle (warden_lifecycle.py): ListCertificates paging,
+  REVOKED is final, idempotent CreateThing and thing-name rules, MalformedPolicyException,
+  CertificateValidationException for a PEM that is not a certificate.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ from moto.core.responses import BaseResponse
 from moto.core.utils import utcnow
 from moto.iot import models as iot_models
 from moto.iot.exceptions import InvalidRequestException
+
+from warden_lifecycle import apply_lifecycle_patches  # sibling module (this file runs as a script)
 
 EXPECTED_MOTO = "5.2.5"
 
@@ -208,6 +213,10 @@ def apply_patches(ca: LocalCA) -> None:
         self.describe_certificate(certificate_id).last_modified_date = utcnow()
 
     backend_cls.update_certificate = update_certificate
+
+    # After the certificate patches above: it wraps FakeCertificate.__init__ and
+    # update_certificate as they are now.
+    apply_lifecycle_patches()
 
     original_call_action = BaseResponse.call_action
 

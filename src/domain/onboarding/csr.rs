@@ -1,0 +1,192 @@
+//! Checks a certificate signing request before it is sent to `CreateCertificateFromCsr`.
+//!
+//! AWS's rule (CreateCertificateFromCsr,
+//! <https://docs.aws.amazon.com/iot/latest/apireference/API_CreateCertificateFromCsr.html>):
+//! "The CSR must include a public key that is either an RSA key with a length of at least 2048
+//! bits or an ECC key from NIST P-256, NIST P-384, or NIST P-521 curves."
+//!
+//! The CSR's self-signature is NOT verified here: x509-parser verifies signatures only with
+//! its `verify` feature, which pulls in `ring` (C and assembly, awkward for the wasm32 build).
+//! AWS verifies it when the certificate is created; a CSR whose signature is broken fails
+//! there, row by row, with AWS's own message.
+
+use serde::{Deserialize, Serialize};
+use x509_parser::oid_registry::{
+    OID_EC_P256, OID_KEY_TYPE_EC_PUBLIC_KEY, OID_NIST_EC_P384, OID_NIST_EC_P521,
+    OID_PKCS1_RSAENCRYPTION,
+};
+use x509_parser::prelude::*;
+
+/// The PEM label of a PKCS #10 request (RFC 7468, section 7).
+pub const CSR_PEM_LABEL: &str = "CERTIFICATE REQUEST";
+/// Smallest RSA key AWS signs (CreateCertificateFromCsr).
+pub const MIN_RSA_BITS: u32 = 2048;
+
+/// What an accepted CSR holds, for the review page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CsrFacts {
+    pub subject: String,
+    /// "EC P-256", "EC P-384", "EC P-521" or "RSA".
+    pub key_algorithm: String,
+    pub key_bits: u32,
+}
+
+/// Reads one PEM certificate request and checks its key against AWS's rule. The error is one
+/// sentence saying what is wrong.
+pub fn check_csr_pem(pem_text: &str) -> Result<CsrFacts, String> {
+    read_csr(pem_text).map(|(facts, _)| facts)
+}
+
+/// As [`check_csr_pem`], also handing back the DER public key (SubjectPublicKeyInfo), so the
+/// planner can spot one key pair used for two devices.
+pub(crate) fn read_csr(pem_text: &str) -> Result<(CsrFacts, Vec<u8>), String> {
+    let text = pem_text.trim();
+    let begin = format!("-----BEGIN {CSR_PEM_LABEL}-----");
+    if !text.starts_with("-----BEGIN ") {
+        return Err(format!(
+            "The CSR is not PEM text: it must start with \"{begin}\"."
+        ));
+    }
+    let (rest, pem) = parse_x509_pem(text.as_bytes())
+        .map_err(|e| format!("The CSR's PEM could not be read ({e})."))?;
+    if pem.label != CSR_PEM_LABEL {
+        return Err(format!(
+            "The PEM is a \"{}\", not a \"{CSR_PEM_LABEL}\".",
+            pem.label
+        ));
+    }
+    if !rest.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err("The CSR cell holds more than one PEM block or text after it; put exactly one request in it.".into());
+    }
+    let (left, csr) = X509CertificationRequest::from_der(&pem.contents)
+        .map_err(|e| format!("The CSR's content is not a valid PKCS #10 request ({e})."))?;
+    if !left.is_empty() {
+        return Err(format!(
+            "The CSR's content has {} stray bytes after the request.",
+            left.len()
+        ));
+    }
+    let info = &csr.certification_request_info;
+    let spki = &info.subject_pki;
+    let algorithm = &spki.algorithm.algorithm;
+    let (key_algorithm, key_bits) = if *algorithm == OID_PKCS1_RSAENCRYPTION {
+        let bits = match spki.parsed() {
+            Ok(x509_parser::public_key::PublicKey::RSA(key)) => key.key_size() as u32,
+            _ => return Err("The CSR's RSA public key could not be read.".into()),
+        };
+        if bits < MIN_RSA_BITS {
+            return Err(format!(
+                "The CSR's RSA key has {bits} bits; AWS IoT requires at least {MIN_RSA_BITS}."
+            ));
+        }
+        ("RSA".to_string(), bits)
+    } else if *algorithm == OID_KEY_TYPE_EC_PUBLIC_KEY {
+        let curve = spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.as_oid().ok());
+        match curve {
+            Some(c) if c == OID_EC_P256 => ("EC P-256".to_string(), 256),
+            Some(c) if c == OID_NIST_EC_P384 => ("EC P-384".to_string(), 384),
+            Some(c) if c == OID_NIST_EC_P521 => ("EC P-521".to_string(), 521),
+            Some(c) => {
+                return Err(format!(
+                    "The CSR's EC key is on curve {c}; AWS IoT accepts only NIST P-256, P-384 and P-521."
+                ))
+            }
+            None => return Err("The CSR's EC key names no curve; AWS IoT accepts only NIST P-256, P-384 and P-521.".into()),
+        }
+    } else {
+        return Err(format!(
+            "The CSR's key type {} is not accepted; AWS IoT takes RSA (at least {MIN_RSA_BITS} bits) or EC on NIST P-256, P-384 or P-521.",
+            algorithm.to_id_string()
+        ));
+    };
+    let facts = CsrFacts {
+        subject: info.subject.to_string(),
+        key_algorithm,
+        key_bits,
+    };
+    Ok((facts, spki.raw.to_vec()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Made once with: openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes
+    //   -keyout /dev/null -subj /CN=t (P-384 likewise; RSA with -newkey rsa:1024 / rsa:2048).
+    const EC_P256: &str = include_str!("testdata/csr-ec-p256.pem");
+    const EC_P384: &str = include_str!("testdata/csr-ec-p384.pem");
+    const RSA_1024: &str = include_str!("testdata/csr-rsa-1024.pem");
+    const RSA_2048: &str = include_str!("testdata/csr-rsa-2048.pem");
+    // A certificate, not a request.
+    const CERT: &str = include_str!("../testdata/ec-p256.pem");
+
+    // Source for the key rule: CreateCertificateFromCsr, "either an RSA key with a length of at
+    // least 2048 bits or an ECC key from NIST P-256, NIST P-384, or NIST P-521 curves".
+    // https://docs.aws.amazon.com/iot/latest/apireference/API_CreateCertificateFromCsr.html
+    #[test]
+    fn accepts_ec_and_large_rsa_keys() {
+        let f = check_csr_pem(EC_P256).unwrap();
+        assert_eq!(
+            (f.key_algorithm.as_str(), f.key_bits, f.subject.as_str()),
+            ("EC P-256", 256, "CN=t")
+        );
+        assert_eq!(check_csr_pem(EC_P384).unwrap().key_algorithm, "EC P-384");
+        let r = check_csr_pem(RSA_2048).unwrap();
+        assert_eq!((r.key_algorithm.as_str(), r.key_bits), ("RSA", 2048));
+    }
+
+    // Same source: RSA below 2048 bits is refused.
+    #[test]
+    fn refuses_small_rsa_keys() {
+        assert_eq!(
+            check_csr_pem(RSA_1024),
+            Err("The CSR's RSA key has 1024 bits; AWS IoT requires at least 2048.".into())
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_request() {
+        assert_eq!(
+            check_csr_pem(CERT),
+            Err("The PEM is a \"CERTIFICATE\", not a \"CERTIFICATE REQUEST\".".into())
+        );
+        assert!(check_csr_pem("hello")
+            .unwrap_err()
+            .starts_with("The CSR is not PEM text"));
+        assert!(check_csr_pem("")
+            .unwrap_err()
+            .starts_with("The CSR is not PEM text"));
+        let truncated: String = EC_P256.lines().take(3).collect::<Vec<_>>().join("\n");
+        assert!(check_csr_pem(&truncated)
+            .unwrap_err()
+            .starts_with("The CSR's PEM could not be read"));
+        let two = format!("{EC_P256}{EC_P256}");
+        assert!(check_csr_pem(&two)
+            .unwrap_err()
+            .contains("more than one PEM block"));
+    }
+
+    #[test]
+    fn refuses_garbage_inside_a_valid_pem_envelope() {
+        // Valid base64, but not DER of a request.
+        let junk = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
+        assert!(check_csr_pem(junk)
+            .unwrap_err()
+            .starts_with("The CSR's content is not a valid PKCS #10 request"));
+        let bad_base64 =
+            "-----BEGIN CERTIFICATE REQUEST-----\n!!!!\n-----END CERTIFICATE REQUEST-----\n";
+        assert!(check_csr_pem(bad_base64)
+            .unwrap_err()
+            .starts_with("The CSR's PEM could not be read"));
+    }
+
+    #[test]
+    fn reads_crlf_line_endings() {
+        let crlf = EC_P256.replace('\n', "\r\n");
+        assert_eq!(check_csr_pem(&crlf).unwrap().key_algorithm, "EC P-256");
+    }
+}
