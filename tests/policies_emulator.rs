@@ -213,3 +213,65 @@ async fn impact_preview_lists_the_requests_a_draft_takes_away() {
     assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
     f.remove().await;
 }
+
+/// The policy pages and server functions through the console's router, as the browser uses
+/// them: a page rendered on the server, then a change made through a server function.
+#[tokio::test]
+async fn pages_and_server_functions_show_and_change_versions() {
+    use axum::body::Body;
+    use axum::http::{header, Request};
+    use iot_warden::domain::roles::Role;
+
+    let f = Fixture::new("pages").await;
+    let app = common::TestApp::new().await;
+    let admin = app.session_for("admin", Some(Role::Admin), 0).await;
+    let auditor = app.session_for("auditor", Some(Role::Auditor), 0).await;
+    let page = |cookie: String, path: String| {
+        let req = Request::get(path)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        let app = &app;
+        async move {
+            let res = app.send(req).await;
+            (res.status().as_u16(), common::body_text(res).await)
+        }
+    };
+
+    // The list and the policy page render whole on the server.
+    let (status, html) = page(auditor.clone(), "/policies".into()).await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&format!(r#"data-policy="{}""#, f.policy)), "the list names the policy");
+    let (status, html) = page(auditor.clone(), format!("/policies/{}", f.policy)).await;
+    assert_eq!(status, 200);
+    assert_eq!(html.matches(r#"class="version""#).count(), 1, "one version");
+    assert!(html.contains(&f.thing), "targets name the thing");
+    assert!(!html.contains(r#"id="edit-policy""#), "auditors get no edit link");
+
+    // An admin saves a version through the server function; the page shows it as default.
+    let body = format!(
+        "name={}&document={}&set_as_default=true",
+        f.policy,
+        iot_warden::domain::inventory::percent_encode(NARROWER)
+    );
+    let (status, id) = app.call("/api/create_policy_version", &body, Some(&admin)).await;
+    assert_eq!(status, 200, "{id}");
+    let id: String = serde_json::from_str(&id).unwrap();
+    let (_, html) = page(admin.clone(), format!("/policies/{}", f.policy)).await;
+    assert_eq!(html.matches(r#"class="version""#).count(), 2);
+    assert!(html.contains(&format!(r#"data-version="{id}" data-default="true""#)), "new default");
+    assert!(html.contains(r#"id="edit-policy""#), "admins get the edit link");
+
+    // The auditor may not undo it; the admin may.
+    let back = format!("name={}&version=1", f.policy);
+    let (status, _) = app.call("/api/set_default_policy_version", &back, Some(&auditor)).await;
+    assert_eq!(status, 403);
+    let (status, body) = app.call("/api/set_default_policy_version", &back, Some(&admin)).await;
+    assert_eq!((status, body.as_str()), (200, r#""1""#));
+    let (status, body) = app
+        .call("/api/delete_policy_version", &format!("name={}&version=1", f.policy), Some(&admin))
+        .await;
+    assert_eq!(status, 400, "the default cannot be deleted: {body}");
+    assert!(body.contains("default"), "{body}");
+    f.remove().await;
+}
