@@ -3,7 +3,7 @@
 
 use crate::domain::certs::{days_between, parse_certificate_pem, rfc3339};
 use crate::domain::inventory::{
-    is_valid_aws_name, pretty_json, sorted_pairs, CertificateDetail, CertificateSummary, Cursor,
+    is_valid_aws_name, pretty_json, sorted_pairs, CertificateDetail, CertificateSummary,
     DeviceDetail, DevicePage, DeviceQuery, DeviceRow, PolicyView, ShadowView, ThingGroupRow,
     ThingTypeRow, ValidQuery,
 };
@@ -12,6 +12,7 @@ use crate::server::aws::{
     ShadowReader, ThingFilter, ThingRecord, ThingRegistry,
 };
 use crate::server::service_error::ServiceError;
+use crate::server::paging::{collect_matches, Matches};
 use futures::future::try_join_all;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use std::sync::Arc;
@@ -65,57 +66,18 @@ impl Inventory {
 
     /// Walks AWS pages from the cursor until a page of matches is full, and says where the
     /// next page starts.
-    async fn matching_things(
-        &self,
-        q: &ValidQuery,
-    ) -> Result<(Vec<ThingRecord>, Option<Cursor>), ServiceError> {
-        let wanted = q.page_size as usize;
-        let mut cursor = q.cursor.clone();
-        let mut found = Vec::with_capacity(wanted);
-        for _ in 0..MAX_AWS_PAGES_PER_REQUEST {
-            let (candidates, aws_next) = self.source_page(q, cursor.aws_token.as_deref()).await?;
-            let len = candidates.len();
-            let remaining: Vec<(usize, Candidate)> = candidates
-                .into_iter()
-                .enumerate()
-                .skip(cursor.skip as usize)
-                .collect();
-            // Resolved a few at a time, so a group page costs only the describes the page
-            // needs, and never more than CONCURRENCY calls at once.
-            for chunk in remaining.chunks(CONCURRENCY) {
-                let resolved = try_join_all(chunk.iter().map(|(_, c)| self.resolve(q, c))).await?;
-                for ((i, _), rec) in chunk.iter().zip(resolved) {
-                    let Some(rec) = rec.filter(|r| matches(q, r)) else {
-                        continue;
-                    };
-                    found.push(rec);
-                    if found.len() == wanted {
-                        let next = if i + 1 < len {
-                            Some(Cursor {
-                                aws_token: cursor.aws_token.clone(),
-                                skip: (i + 1) as u32,
-                            })
-                        } else {
-                            aws_next.map(|t| Cursor {
-                                aws_token: Some(t),
-                                skip: 0,
-                            })
-                        };
-                        return Ok((found, next));
-                    }
-                }
-            }
-            match aws_next {
-                Some(t) => {
-                    cursor = Cursor {
-                        aws_token: Some(t),
-                        skip: 0,
-                    }
-                }
-                None => return Ok((found, None)),
-            }
-        }
-        Ok((found, Some(cursor)))
+    async fn matching_things(&self, q: &ValidQuery) -> Result<Matches<ThingRecord>, ServiceError> {
+        collect_matches(
+            &q.cursor,
+            q.page_size as usize,
+            MAX_AWS_PAGES_PER_REQUEST,
+            CONCURRENCY,
+            |token| async move { self.source_page(q, token.as_deref()).await },
+            |candidate| async move {
+                Ok(self.resolve(q, &candidate).await?.filter(|r| matches(q, r)))
+            },
+        )
+        .await
     }
 
     /// One AWS page of candidates: group members by name when a group is named (AWS filters

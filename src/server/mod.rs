@@ -6,6 +6,7 @@ pub mod config;
 pub mod http;
 pub mod inventory;
 pub mod pages;
+pub mod paging;
 pub mod policies;
 pub mod run;
 pub mod security;
