@@ -4,7 +4,7 @@ use crate::api::viewer::{current_viewer, Viewer};
 use crate::api::ApiError;
 use crate::domain::roles::Permission;
 use crate::pages::{
-    device_page::DevicePage, devices_page::DevicesPage, home_page::HomePage,
+    certificates_page::CertificatesPage, device_page::DevicePage, devices_page::DevicesPage, home_page::HomePage,
     not_found_page::NotFoundPage, policies_page::PoliciesPage,
     policy_editor_page::PolicyEditorPage, policy_page::PolicyPage,
     simulator_page::SimulatorPage, thing_groups_page::ThingGroupsPage,
@@ -83,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/policies/:name") view=PolicyPage ssr=SsrMode::Async/>
                     <Route path=path!("/policies/:name/edit") view=PolicyEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/simulator") view=SimulatorPage ssr=SsrMode::Async/>
+                    <Route path=path!("/certificates") view=CertificatesPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
@@ -117,12 +118,16 @@ fn SignedInBar(viewer: Viewer) -> impl IntoView {
                 <A href="/simulator">"Simulator"</A>
             }
         });
+        let certificates = role
+            .allows(Permission::ManageCertificates)
+            .then(|| view! { <A href="/certificates">"Certificates"</A> });
         view! {
             <nav aria-label="Main">
                 <A href="/devices">"Devices"</A>
                 <A href="/thing-types">"Thing types"</A>
                 <A href="/thing-groups">"Thing groups"</A>
                 {policies}
+                {certificates}
             </nav>
         }
     });

@@ -24,6 +24,7 @@
 //!   the security layers (`security`), the AWS adapters behind narrow traits (`aws`), the
 //!   services (`inventory`, `policies`) with their one error type (`service_error`), the
 //!   router (`http`) and start-up (`run`).
+//!   `provisioning` creates one device step by step with live status, undoing it on a failure.
 //! - `cli` (feature `ssr`): the bodies of the policy commands `lint` (least-privilege
 //!   findings placed at their line) and `simulate` (JSON Lines cases in, decisions out).
 //!

@@ -101,6 +101,21 @@ const TABLE: &[Expect] = &[
         no_role: 403,
         roles: [403, 403, 400],
     },
+    // Certificates: admins only.
+    Expect {
+        path: "/api/list_certificates",
+        body: "",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 403, 200],
+    },
+    Expect {
+        path: "/api/change_certificate_status",
+        body: "id=not-a-certificate&change=Revoke",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 403, 400],
+    },
     Expect {
         path: "/api/preview_policy_impact",
         body: "name=RestrictiveSensorPolicy&draft=not-json",

@@ -4,6 +4,7 @@
 mod error;
 #[cfg(feature = "ssr")]
 pub mod guard;
+pub mod certificates;
 pub mod inventory;
 pub mod policies;
 pub mod viewer;

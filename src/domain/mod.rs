@@ -1,12 +1,15 @@
 //! Pure domain logic: no AWS, no Leptos, no tokio. Builds for wasm32 and tests in milliseconds.
 
 pub mod cert_variables;
+pub mod certificates;
 pub mod certs;
+pub mod device_keys;
 pub mod inventory;
 pub mod onboarding;
 pub mod policy;
 pub mod policy_catalog;
 pub mod policy_editor;
+pub mod provisioning;
 pub mod roles;
 pub mod simulation;
 pub mod text_diff;

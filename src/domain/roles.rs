@@ -37,6 +37,7 @@ impl Role {
             // simulate against them); onboarding staff only pick them in the wizards.
             Permission::ViewPolicies => matches!(self, Role::Admin | Role::Auditor),
             Permission::ManagePolicies => self == Role::Admin,
+            Permission::ManageCertificates => self == Role::Admin,
         }
     }
 }
@@ -56,6 +57,8 @@ pub enum Permission {
     ViewPolicies,
     /// Create policy versions, change the default, delete versions, preview impact.
     ManagePolicies,
+    /// List certificates with their lifecycle facts; activate, deactivate, revoke.
+    ManageCertificates,
 }
 
 /// Maps IdP group names to roles, e.g. `warden-admins=admin,warden-auditors=auditor`.
@@ -161,6 +164,8 @@ mod tests {
         assert!(Role::Admin.allows(ViewPolicies) && Role::Admin.allows(ManagePolicies));
         assert!(Role::Auditor.allows(ViewPolicies) && !Role::Auditor.allows(ManagePolicies));
         assert!(!Role::Onboarding.allows(ViewPolicies) && !Role::Onboarding.allows(ManagePolicies));
+        assert!(Role::Admin.allows(ManageCertificates));
+        assert!(!Role::Auditor.allows(ManageCertificates) && !Role::Onboarding.allows(ManageCertificates));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! One file per page: resources and components only; data comes from [`crate::api`].
 
+pub mod certificates_page;
 pub mod device_page;
 pub mod devices_page;
 pub mod home_page;

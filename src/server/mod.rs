@@ -2,12 +2,14 @@
 
 pub mod auth;
 pub mod aws;
+pub mod certificates;
 pub mod config;
 pub mod http;
 pub mod inventory;
 pub mod pages;
 pub mod paging;
 pub mod policies;
+pub mod provisioning;
 pub mod run;
 pub mod security;
 pub mod service_error;

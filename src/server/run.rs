@@ -5,6 +5,7 @@ use crate::server::auth::Oidc;
 use crate::server::aws::{discover_data_endpoint, SdkIot, SdkShadows};
 use crate::server::config::Config;
 use crate::server::http::router;
+use crate::server::certificates::Certificates;
 use crate::server::inventory::Inventory;
 use crate::server::policies::Policies;
 use crate::server::state::AppState;
@@ -41,7 +42,8 @@ pub async fn build_state(
         leptos_options,
         oidc: Arc::new(Oidc::new(config.clone())),
         inventory: Arc::new(Inventory::new(iot.clone(), iot.clone(), shadows)),
-        policies: Arc::new(Policies::new(iot.clone(), iot.clone(), iot)),
+        policies: Arc::new(Policies::new(iot.clone(), iot.clone(), iot.clone())),
+        certificates: Arc::new(Certificates::new(iot.clone(), iot)),
         config,
     })
 }

@@ -2,6 +2,7 @@
 
 use crate::server::auth::Oidc;
 use crate::server::config::Config;
+use crate::server::certificates::Certificates;
 use crate::server::inventory::Inventory;
 use crate::server::policies::Policies;
 use axum::extract::FromRef;
@@ -15,6 +16,7 @@ pub struct AppState {
     pub oidc: Arc<Oidc>,
     pub inventory: Arc<Inventory>,
     pub policies: Arc<Policies>,
+    pub certificates: Arc<Certificates>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -103,6 +103,21 @@ fn classify(code: &str, operation: &str, subject: &str) -> (AwsErrorKind, String
             AwsErrorKind::Invalid,
             format!("AWS refused to {operation}: {subject} is still in use"),
         ),
+        // CreateThing with another configuration, RegisterCertificateWithoutCA twice, …
+        "ResourceAlreadyExistsException" => (
+            AwsErrorKind::Invalid,
+            format!("{subject} already exists"),
+        ),
+        // DeleteCertificate of an ACTIVE certificate, UpdateCertificate of a REVOKED one.
+        "CertificateStateException" => (
+            AwsErrorKind::Invalid,
+            format!("AWS refused to {operation}: the status of {subject} does not allow it"),
+        ),
+        // RegisterCertificate(WithoutCA) of a PEM that is not a usable certificate.
+        "CertificateValidationException" => (
+            AwsErrorKind::Invalid,
+            format!("AWS refused to {operation}: {subject} is not a valid certificate"),
+        ),
         "InvalidRequestException" | "ValidationException" => (
             AwsErrorKind::Invalid,
             format!("AWS refused the request to {operation} for {subject}"),
@@ -153,6 +168,24 @@ mod tests {
         );
         assert_eq!(k, AwsErrorKind::Invalid);
         assert!(m.contains("five versions"), "{m}");
+        let (k, m) = classify(
+            "ResourceAlreadyExistsException",
+            "create the thing",
+            "Thing sensor-9",
+        );
+        assert_eq!(k, AwsErrorKind::Invalid);
+        assert_eq!(m, "Thing sensor-9 already exists");
+        let (k, m) = classify(
+            "CertificateStateException",
+            "delete the certificate",
+            "Certificate c1",
+        );
+        assert_eq!(k, AwsErrorKind::Invalid);
+        assert!(m.contains("status of Certificate c1"), "{m}");
+        assert_eq!(
+            classify("CertificateValidationException", "register the certificate", "The certificate").0,
+            AwsErrorKind::Invalid
+        );
         let (k, m) = classify("InternalFailureException", "list things", "");
         assert_eq!(k, AwsErrorKind::Unavailable);
         assert!(

@@ -1,7 +1,7 @@
 //! [`ThingRegistry`] and [`CertificateDirectory`] over the AWS IoT control-plane SDK.
 
 use super::{
-    AwsError, CertificateDirectory, CertificateRecord, Page, PolicyRecord, ThingFilter,
+    AwsError, CertificateDirectory, CertificateListing, CertificateRecord, Page, PolicyRecord, ThingFilter,
     ThingGroupRecord, ThingRecord, ThingRegistry, ThingTypeRecord, AWS_PAGE_SIZE,
 };
 use async_trait::async_trait;
@@ -230,6 +230,50 @@ impl ThingRegistry for SdkIot {
 
 #[async_trait]
 impl CertificateDirectory for SdkIot {
+    async fn list_certificates(
+        &self,
+        token: Option<&str>,
+    ) -> Result<Page<CertificateListing>, AwsError> {
+        let out = self
+            .client
+            .list_certificates()
+            .page_size(AWS_PAGE_SIZE)
+            .ascending_order(false)
+            .set_marker(token.map(str::to_string))
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(e, "list certificates", "the certificates"))?;
+        Ok(Page {
+            items: out
+                .certificates()
+                .iter()
+                .map(|c| CertificateListing {
+                    id: c.certificate_id().unwrap_or_default().to_string(),
+                    arn: c.certificate_arn().unwrap_or_default().to_string(),
+                    status: c
+                        .status()
+                        .map(|s| s.as_str().to_string())
+                        .unwrap_or_else(|| "UNKNOWN".into()),
+                    created: secs(c.creation_date()),
+                })
+                .collect(),
+            next_token: out.next_marker().map(str::to_string),
+        })
+    }
+
+    async fn set_certificate_status(&self, id: &str, status: &str) -> Result<(), AwsError> {
+        self.client
+            .update_certificate()
+            .certificate_id(id)
+            .new_status(aws_sdk_iot::types::CertificateStatus::from(status))
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk(e, "change the certificate's status", &format!("Certificate {id}"))
+            })?;
+        Ok(())
+    }
+
     async fn describe_certificate(&self, id: &str) -> Result<CertificateRecord, AwsError> {
         let out = self
             .client

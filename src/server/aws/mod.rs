@@ -4,10 +4,15 @@
 mod error;
 mod iot_sdk;
 mod policy_sdk;
+mod provisioning;
+mod provisioning_sdk;
 mod shadow_sdk;
 
 pub use error::{AwsError, AwsErrorKind};
 pub use iot_sdk::SdkIot;
+pub use provisioning::{
+    CertificateState, CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem, Provisioner,
+};
 pub use shadow_sdk::{discover_data_endpoint, SdkShadows};
 
 use async_trait::async_trait;
@@ -98,9 +103,26 @@ pub trait ThingRegistry: Send + Sync {
     async fn list_thing_groups(&self) -> Result<Vec<ThingGroupRecord>, AwsError>;
 }
 
+/// A certificate as ListCertificates returns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateListing {
+    pub id: String,
+    pub arn: String,
+    pub status: String,
+    /// Unix seconds.
+    pub created: Option<i64>,
+}
+
 /// Certificates and the policies attached to principals.
 #[async_trait]
 pub trait CertificateDirectory: Send + Sync {
+    /// One page of the account's certificates, newest first.
+    async fn list_certificates(
+        &self,
+        token: Option<&str>,
+    ) -> Result<Page<CertificateListing>, AwsError>;
+    /// Sets ACTIVE, INACTIVE or REVOKED.
+    async fn set_certificate_status(&self, id: &str, status: &str) -> Result<(), AwsError>;
     async fn describe_certificate(&self, id: &str) -> Result<CertificateRecord, AwsError>;
     async fn policies_of_principal(&self, principal_arn: &str) -> Result<Vec<String>, AwsError>;
     async fn get_policy(&self, name: &str) -> Result<PolicyRecord, AwsError>;

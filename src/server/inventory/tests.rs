@@ -1,7 +1,7 @@
 //! The service over an in-memory fleet that pages like AWS (small pages, to cross many).
 
 use super::*;
-use crate::server::aws::{Page, PolicyRecord, ThingGroupRecord, ThingTypeRecord};
+use crate::server::aws::{CertificateListing, Page, PolicyRecord, ThingGroupRecord, ThingTypeRecord};
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -95,6 +95,16 @@ impl ThingRegistry for FakeFleet {
 
 #[async_trait]
 impl CertificateDirectory for FakeFleet {
+    // The inventory never lists or changes certificates.
+    async fn list_certificates(
+        &self,
+        _token: Option<&str>,
+    ) -> Result<Page<CertificateListing>, AwsError> {
+        Err(AwsError::not_found("the inventory does not list certificates"))
+    }
+    async fn set_certificate_status(&self, _id: &str, _status: &str) -> Result<(), AwsError> {
+        Err(AwsError::not_found("the inventory does not change certificates"))
+    }
     async fn describe_certificate(&self, id: &str) -> Result<CertificateRecord, AwsError> {
         Ok(CertificateRecord {
             id: id.into(),
