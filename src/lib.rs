@@ -20,10 +20,15 @@
 //!   policy pages show), [`domain::policy_editor`] (the editor's diagnostics),
 //!   [`domain::simulation`] (device contexts and MQTT requests), [`domain::cert_variables`]
 //!   (certificate policy variables) and [`domain::text_diff`] (version diffs).
+//!   Onboarding and certificates: [`domain::onboarding`] (AWS name and attribute rules, CSR
+//!   checks, the bulk CSV plan), [`domain::provisioning`] (one device's steps and their
+//!   status), [`domain::device_keys`] (key pairs, CSRs and bundles made in the browser) and
+//!   [`domain::certificates`] (the lifecycle list's filters and status changes).
 //! - `server` (feature `ssr`): configuration (`config`), sign-in and sessions (`auth`),
 //!   the security layers (`security`), the AWS adapters behind narrow traits (`aws`), the
-//!   services (`inventory`, `policies`) with their one error type (`service_error`), the
-//!   router (`http`) and start-up (`run`).
+//!   services (`inventory`, `policies`, `certificates`) with their one error type
+//!   (`service_error`) and filtered paging over AWS listings (`paging`), the router (`http`)
+//!   and start-up (`run`).
 //!   `provisioning` creates one device step by step with live status, undoing it on a failure.
 //! - `cli` (feature `ssr`): the bodies of the policy commands `lint` (least-privilege
 //!   findings placed at their line) and `simulate` (JSON Lines cases in, decisions out).
