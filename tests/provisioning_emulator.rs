@@ -237,7 +237,10 @@ async fn a_csr_run_creates_the_thing_certificate_and_attachments() {
         .send()
         .await
         .unwrap();
-    assert_eq!(principals.principals(), [outcome.certificate_arn.clone()]);
+    assert_eq!(
+        principals.principals(),
+        std::slice::from_ref(&outcome.certificate_arn)
+    );
     let policies = c
         .list_attached_policies()
         .target(&outcome.certificate_arn)
@@ -382,6 +385,9 @@ async fn an_aws_made_key_pair_returns_its_private_key_once() {
         .send()
         .await
         .unwrap();
-    assert_eq!(principals.principals(), [outcome.certificate_arn.clone()]);
+    assert_eq!(
+        principals.principals(),
+        std::slice::from_ref(&outcome.certificate_arn)
+    );
     f.remove(Some(&outcome.certificate_id)).await;
 }

@@ -25,9 +25,11 @@ pub struct DeviceQuery {
 impl DeviceQuery {
     /// The query as URL parameters (empty fields left out), for links between pages.
     pub fn to_query_string(&self) -> String {
-        let page_size = (self.page_size != 0)
-            .then(|| self.page_size.to_string())
-            .unwrap_or_default();
+        let page_size = if self.page_size == 0 {
+            String::new()
+        } else {
+            self.page_size.to_string()
+        };
         [
             ("name_prefix", self.name_prefix.as_str()),
             ("thing_type", &self.thing_type),
