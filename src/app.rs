@@ -4,11 +4,10 @@ use crate::api::viewer::{current_viewer, Viewer};
 use crate::api::ApiError;
 use crate::domain::roles::Permission;
 use crate::pages::{
-    certificates_page::CertificatesPage, device_page::DevicePage, devices_page::DevicesPage, home_page::HomePage,
-    not_found_page::NotFoundPage, policies_page::PoliciesPage,
-    policy_editor_page::PolicyEditorPage, policy_page::PolicyPage,
-    simulator_page::SimulatorPage, thing_groups_page::ThingGroupsPage,
-    thing_types_page::ThingTypesPage,
+    certificates_page::CertificatesPage, device_page::DevicePage, devices_page::DevicesPage,
+    home_page::HomePage, not_found_page::NotFoundPage, policies_page::PoliciesPage,
+    policy_editor_page::PolicyEditorPage, policy_page::PolicyPage, simulator_page::SimulatorPage,
+    thing_groups_page::ThingGroupsPage, thing_types_page::ThingTypesPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -40,11 +40,11 @@
 
 pub mod api;
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod cli;
 pub mod components;
 pub mod domain;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod cli;
 #[cfg(feature = "ssr")]
 pub mod server;
 

@@ -30,7 +30,12 @@ async fn lists_filters_and_changes_status_with_revocation_final() {
         .unwrap()
         .as_nanos();
     let thing = format!("warden-cert-test-{unique}");
-    client.create_thing().thing_name(&thing).send().await.expect("thing");
+    client
+        .create_thing()
+        .thing_name(&thing)
+        .send()
+        .await
+        .expect("thing");
     let keys = client
         .create_keys_and_certificate()
         .set_as_active(true)
@@ -60,38 +65,82 @@ async fn lists_filters_and_changes_status_with_revocation_final() {
     assert_eq!(row.things, vec![thing.clone()]);
     assert_eq!(row.age_days, Some(0));
     assert!(row.days_left.is_some_and(|d| d > 30), "{:?}", row.days_left);
-    assert!(row.key.as_deref().is_some_and(|k| k.starts_with("RSA")), "{:?}", row.key);
+    assert!(
+        row.key.as_deref().is_some_and(|k| k.starts_with("RSA")),
+        "{:?}",
+        row.key
+    );
     assert!(row.issuer.is_some());
 
     // Filters: it is not older than a day, and not expiring within 30 days; within a
     // century it is.
     let old = service.list(&query("", "1")).await.unwrap();
-    assert!(old.rows.iter().all(|r| r.id != id && r.age_days.unwrap() > 1));
+    assert!(old
+        .rows
+        .iter()
+        .all(|r| r.id != id && r.age_days.unwrap() > 1));
     let soon = service.list(&query("30", "")).await.unwrap();
-    assert!(soon.rows.iter().all(|r| r.id != id && r.days_left.unwrap() <= 30));
+    assert!(soon
+        .rows
+        .iter()
+        .all(|r| r.id != id && r.days_left.unwrap() <= 30));
     let century = service.list(&query("36500", "")).await.unwrap();
     assert!(century.rows.iter().any(|r| r.id == id));
     let err = service.list(&query("soon", "")).await.unwrap_err();
     assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
 
     // Deactivate, activate, revoke; then nothing more.
-    assert_eq!(service.change_status(&id, "Deactivate").await.unwrap().status, "INACTIVE");
-    assert_eq!(service.change_status(&id, "Activate").await.unwrap().status, "ACTIVE");
-    assert_eq!(service.change_status(&id, "Revoke").await.unwrap().status, "REVOKED");
-    let err = service.change_status(&id, "Activate").await.unwrap_err();
-    assert!(matches!(err, ServiceError::Invalid(ref m) if m.contains("final")), "{err:?}");
-    let described = client.describe_certificate().certificate_id(&id).send().await.unwrap();
     assert_eq!(
-        described.certificate_description().unwrap().status().unwrap().as_str(),
+        service
+            .change_status(&id, "Deactivate")
+            .await
+            .unwrap()
+            .status,
+        "INACTIVE"
+    );
+    assert_eq!(
+        service.change_status(&id, "Activate").await.unwrap().status,
+        "ACTIVE"
+    );
+    assert_eq!(
+        service.change_status(&id, "Revoke").await.unwrap().status,
+        "REVOKED"
+    );
+    let err = service.change_status(&id, "Activate").await.unwrap_err();
+    assert!(
+        matches!(err, ServiceError::Invalid(ref m) if m.contains("final")),
+        "{err:?}"
+    );
+    let described = client
+        .describe_certificate()
+        .certificate_id(&id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        described
+            .certificate_description()
+            .unwrap()
+            .status()
+            .unwrap()
+            .as_str(),
         "REVOKED"
     );
     let err = service.change_status("f00", "Revoke").await.unwrap_err();
     assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
-    let err = service.change_status(&"a".repeat(64), "Revoke").await.unwrap_err();
+    let err = service
+        .change_status(&"a".repeat(64), "Revoke")
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServiceError::NotFound(_)), "{err:?}");
 
     // Clean up, best effort.
-    let _ = client.detach_thing_principal().thing_name(&thing).principal(&arn).send().await;
+    let _ = client
+        .detach_thing_principal()
+        .thing_name(&thing)
+        .principal(&arn)
+        .send()
+        .await;
     let _ = client.delete_certificate().certificate_id(&id).send().await;
     let _ = client.delete_thing().thing_name(&thing).send().await;
 }

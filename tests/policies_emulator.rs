@@ -93,18 +93,41 @@ impl Fixture {
     /// Best effort: a failed clean-up must not hide the test's own result.
     async fn remove(self) {
         let c = &self.client;
-        let _ = c.detach_thing_principal().thing_name(&self.thing).principal(&self.cert_arn).send().await;
-        let _ = c.detach_policy().policy_name(&self.policy).target(&self.cert_arn).send().await;
+        let _ = c
+            .detach_thing_principal()
+            .thing_name(&self.thing)
+            .principal(&self.cert_arn)
+            .send()
+            .await;
+        let _ = c
+            .detach_policy()
+            .policy_name(&self.policy)
+            .target(&self.cert_arn)
+            .send()
+            .await;
         let _ = c
             .update_certificate()
             .certificate_id(&self.cert_id)
             .new_status(aws_sdk_iot::types::CertificateStatus::Inactive)
             .send()
             .await;
-        let _ = c.delete_certificate().certificate_id(&self.cert_id).send().await;
+        let _ = c
+            .delete_certificate()
+            .certificate_id(&self.cert_id)
+            .send()
+            .await;
         let _ = c.delete_thing().thing_name(&self.thing).send().await;
-        if let Ok(v) = c.list_policy_versions().policy_name(&self.policy).send().await {
-            for v in v.policy_versions().iter().filter(|v| !v.is_default_version()) {
+        if let Ok(v) = c
+            .list_policy_versions()
+            .policy_name(&self.policy)
+            .send()
+            .await
+        {
+            for v in v
+                .policy_versions()
+                .iter()
+                .filter(|v| !v.is_default_version())
+            {
                 let _ = c
                     .delete_policy_version()
                     .policy_name(&self.policy)
@@ -126,30 +149,63 @@ async fn versions_are_created_rolled_back_and_deleted_within_the_limit() {
     assert_eq!(detail.versions.len(), 1);
     assert!(detail.versions[0].is_default);
     assert_eq!(detail.targets.len(), 1);
-    assert_eq!(detail.targets[0].certificate_id.as_deref(), Some(f.cert_id.as_str()));
+    assert_eq!(
+        detail.targets[0].certificate_id.as_deref(),
+        Some(f.cert_id.as_str())
+    );
     assert_eq!(detail.targets[0].things, vec![f.thing.clone()]);
-    assert!(detail.arn.ends_with(&format!(":policy/{}", f.policy)), "{}", detail.arn);
+    assert!(
+        detail.arn.ends_with(&format!(":policy/{}", f.policy)),
+        "{}",
+        detail.arn
+    );
 
     // An invalid document never reaches AWS.
-    let err = p.create_version(&f.policy, r#"{"Statement":[]}"#, true).await.unwrap_err();
+    let err = p
+        .create_version(&f.policy, r#"{"Statement":[]}"#, true)
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
 
     let v2 = p.create_version(&f.policy, NARROWER, true).await.unwrap();
     let detail = p.detail(&f.policy).await.unwrap();
     assert_eq!(detail.versions.len(), 2);
-    assert_eq!(detail.default_version().unwrap().id, v2, "newest first and default");
+    assert_eq!(
+        detail.default_version().unwrap().id,
+        v2,
+        "newest first and default"
+    );
     assert_eq!(detail.versions[0].id, v2);
-    assert!(detail.default_version().unwrap().document.contains("telemetry"));
-    assert!(!detail.default_version().unwrap().document.contains("status"));
+    assert!(detail
+        .default_version()
+        .unwrap()
+        .document
+        .contains("telemetry"));
+    assert!(!detail
+        .default_version()
+        .unwrap()
+        .document
+        .contains("status"));
 
     // Roll back: the first version becomes the default again.
     let v1 = detail.versions[1].id.clone();
     p.set_default(&f.policy, &v1).await.unwrap();
-    assert_eq!(p.detail(&f.policy).await.unwrap().default_version().unwrap().id, v1);
+    assert_eq!(
+        p.detail(&f.policy)
+            .await
+            .unwrap()
+            .default_version()
+            .unwrap()
+            .id,
+        v1
+    );
 
     // The default cannot be deleted; an old version can.
     let err = p.delete_version(&f.policy, &v1).await.unwrap_err();
-    assert!(matches!(err, ServiceError::Invalid(ref m) if m.contains("default")), "{err:?}");
+    assert!(
+        matches!(err, ServiceError::Invalid(ref m) if m.contains("default")),
+        "{err:?}"
+    );
     p.delete_version(&f.policy, &v2).await.unwrap();
     assert_eq!(p.detail(&f.policy).await.unwrap().versions.len(), 1);
     let err = p.delete_version(&f.policy, &v2).await.unwrap_err();
@@ -157,13 +213,24 @@ async fn versions_are_created_rolled_back_and_deleted_within_the_limit() {
 
     // Five versions at most: the sixth is refused with what to do.
     for _ in 0..4 {
-        p.create_version(&f.policy, SENSOR_POLICY, false).await.unwrap();
+        p.create_version(&f.policy, SENSOR_POLICY, false)
+            .await
+            .unwrap();
     }
-    let err = p.create_version(&f.policy, SENSOR_POLICY, false).await.unwrap_err();
-    assert!(matches!(err, ServiceError::Invalid(ref m) if m.contains("delete an old version")), "{err:?}");
+    let err = p
+        .create_version(&f.policy, SENSOR_POLICY, false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ServiceError::Invalid(ref m) if m.contains("delete an old version")),
+        "{err:?}"
+    );
 
     let err = p.detail("NoSuchPolicyHere").await.unwrap_err();
-    assert!(matches!(err, ServiceError::NotFound(ref m) if m.contains("NoSuchPolicyHere")), "{err:?}");
+    assert!(
+        matches!(err, ServiceError::NotFound(ref m) if m.contains("NoSuchPolicyHere")),
+        "{err:?}"
+    );
     f.remove().await;
 }
 
@@ -171,16 +238,36 @@ async fn versions_are_created_rolled_back_and_deleted_within_the_limit() {
 async fn the_simulator_gets_the_device_context_and_its_policies() {
     let f = Fixture::new("simulate").await;
     let d = f.policies.simulation_device(&f.thing).await.unwrap();
-    assert_eq!(d.context["iot:Connection.Thing.ThingName"], vec![f.thing.clone()]);
-    assert_eq!(d.context["iot:Connection.Thing.Attributes[location]"], vec!["lab-7"]);
-    assert!(d.context.contains_key("iot:Certificate.Subject.CommonName.List")
-        || d.context.keys().any(|k| k.starts_with("iot:Certificate.")), "certificate variables: {:?}", d.context.keys());
+    assert_eq!(
+        d.context["iot:Connection.Thing.ThingName"],
+        vec![f.thing.clone()]
+    );
+    assert_eq!(
+        d.context["iot:Connection.Thing.Attributes[location]"],
+        vec!["lab-7"]
+    );
+    assert!(
+        d.context
+            .contains_key("iot:Certificate.Subject.CommonName.List")
+            || d.context.keys().any(|k| k.starts_with("iot:Certificate.")),
+        "certificate variables: {:?}",
+        d.context.keys()
+    );
     assert_eq!(d.certificate_id.as_deref(), Some(f.cert_id.as_str()));
     assert_eq!(d.policies.len(), 1);
     assert_eq!(d.policies[0].name, f.policy);
     assert_eq!(d.policies[0].document, SENSOR_POLICY);
-    assert_eq!(d.account.len(), 12, "account from the certificate ARN: {}", d.account);
-    let err = f.policies.simulation_device("no-such-thing-anywhere").await.unwrap_err();
+    assert_eq!(
+        d.account.len(),
+        12,
+        "account from the certificate ARN: {}",
+        d.account
+    );
+    let err = f
+        .policies
+        .simulation_device("no-such-thing-anywhere")
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServiceError::NotFound(_)), "{err:?}");
     f.remove().await;
 }
@@ -200,9 +287,15 @@ async fn impact_preview_lists_the_requests_a_draft_takes_away() {
         .unwrap_or_else(|| panic!("the status topic is lost: {:?}", out.report.changes));
     assert_eq!(change.thing_name, f.thing);
     assert_eq!(change.action, "iot:Publish");
-    assert_eq!((change.before, change.after), (Decision::Allowed, Decision::ImplicitDeny));
+    assert_eq!(
+        (change.before, change.after),
+        (Decision::Allowed, Decision::ImplicitDeny)
+    );
     assert!(
-        out.report.changes.iter().all(|c| !c.resource.ends_with("/telemetry")),
+        out.report
+            .changes
+            .iter()
+            .all(|c| !c.resource.ends_with("/telemetry")),
         "telemetry stays allowed: {:?}",
         out.report.changes
     );
@@ -241,12 +334,18 @@ async fn pages_and_server_functions_show_and_change_versions() {
     // The list and the policy page render whole on the server.
     let (status, html) = page(auditor.clone(), "/policies".into()).await;
     assert_eq!(status, 200);
-    assert!(html.contains(&format!(r#"data-policy="{}""#, f.policy)), "the list names the policy");
+    assert!(
+        html.contains(&format!(r#"data-policy="{}""#, f.policy)),
+        "the list names the policy"
+    );
     let (status, html) = page(auditor.clone(), format!("/policies/{}", f.policy)).await;
     assert_eq!(status, 200);
     assert_eq!(html.matches(r#"class="version""#).count(), 1, "one version");
     assert!(html.contains(&f.thing), "targets name the thing");
-    assert!(!html.contains(r#"id="edit-policy""#), "auditors get no edit link");
+    assert!(
+        !html.contains(r#"id="edit-policy""#),
+        "auditors get no edit link"
+    );
 
     // An admin saves a version through the server function; the page shows it as default.
     let body = format!(
@@ -254,22 +353,38 @@ async fn pages_and_server_functions_show_and_change_versions() {
         f.policy,
         iot_warden::domain::inventory::percent_encode(NARROWER)
     );
-    let (status, id) = app.call("/api/create_policy_version", &body, Some(&admin)).await;
+    let (status, id) = app
+        .call("/api/create_policy_version", &body, Some(&admin))
+        .await;
     assert_eq!(status, 200, "{id}");
     let id: String = serde_json::from_str(&id).unwrap();
     let (_, html) = page(admin.clone(), format!("/policies/{}", f.policy)).await;
     assert_eq!(html.matches(r#"class="version""#).count(), 2);
-    assert!(html.contains(&format!(r#"data-version="{id}" data-default="true""#)), "new default");
-    assert!(html.contains(r#"id="edit-policy""#), "admins get the edit link");
+    assert!(
+        html.contains(&format!(r#"data-version="{id}" data-default="true""#)),
+        "new default"
+    );
+    assert!(
+        html.contains(r#"id="edit-policy""#),
+        "admins get the edit link"
+    );
 
     // The auditor may not undo it; the admin may.
     let back = format!("name={}&version=1", f.policy);
-    let (status, _) = app.call("/api/set_default_policy_version", &back, Some(&auditor)).await;
+    let (status, _) = app
+        .call("/api/set_default_policy_version", &back, Some(&auditor))
+        .await;
     assert_eq!(status, 403);
-    let (status, body) = app.call("/api/set_default_policy_version", &back, Some(&admin)).await;
+    let (status, body) = app
+        .call("/api/set_default_policy_version", &back, Some(&admin))
+        .await;
     assert_eq!((status, body.as_str()), (200, r#""1""#));
     let (status, body) = app
-        .call("/api/delete_policy_version", &format!("name={}&version=1", f.policy), Some(&admin))
+        .call(
+            "/api/delete_policy_version",
+            &format!("name={}&version=1", f.policy),
+            Some(&admin),
+        )
         .await;
     assert_eq!(status, 400, "the default cannot be deleted: {body}");
     assert!(body.contains("default"), "{body}");

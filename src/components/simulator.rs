@@ -53,13 +53,26 @@ pub fn Simulator(#[prop(optional)] draft: Option<(String, Signal<String>)>) -> i
             if a.trim().is_empty() || r.trim().is_empty() {
                 return Err("Give an action and a resource ARN.".into());
             }
-            Request { action: a.trim().into(), resource: r.trim().into(), context }
+            Request {
+                action: a.trim().into(),
+                resource: r.trim().into(),
+                context,
+            }
         } else {
             let op = MqttOperation::parse(&op.get()).ok_or("Choose an operation.")?;
-            mqtt_request(op, &target.get(), region.get().trim(), account.get().trim(), context)?
+            mqtt_request(
+                op,
+                &target.get(),
+                region.get().trim(),
+                account.get().trim(),
+                context,
+            )?
         };
         let mut policies: Vec<(String, String)> = saved.with(|s| {
-            s.iter().filter(|(_, on)| *on).map(|(p, _)| (p.name.clone(), p.document.clone())).collect()
+            s.iter()
+                .filter(|(_, on)| *on)
+                .map(|(p, _)| (p.name.clone(), p.document.clone()))
+                .collect()
         });
         if let (Some(name), Some(text)) = (&draft_name, draft_text) {
             policies.retain(|(n, _)| n != name);
@@ -68,13 +81,23 @@ pub fn Simulator(#[prop(optional)] draft: Option<(String, Signal<String>)>) -> i
         let mut docs = Vec::with_capacity(policies.len());
         for (name, text) in &policies {
             let parsed = parse_policy(text).map_err(|e| {
-                format!("{name} is not a valid policy yet: {}", e.first().map(|e| e.to_string()).unwrap_or_default())
+                format!(
+                    "{name} is not a valid policy yet: {}",
+                    e.first().map(|e| e.to_string()).unwrap_or_default()
+                )
             })?;
             docs.push((name.clone(), parsed.document));
         }
-        let named: Vec<NamedPolicy<'_>> = docs.iter().map(|(name, document)| NamedPolicy { name, document }).collect();
+        let named: Vec<NamedPolicy<'_>> = docs
+            .iter()
+            .map(|(name, document)| NamedPolicy { name, document })
+            .collect();
         let evaluation = evaluate(&named, &request);
-        Ok(Outcome { request, evaluation, policies })
+        Ok(Outcome {
+            request,
+            evaluation,
+            policies,
+        })
     });
 
     view! {
@@ -103,7 +126,10 @@ pub fn Simulator(#[prop(optional)] draft: Option<(String, Signal<String>)>) -> i
 }
 
 #[component]
-fn DeviceLoader(thing: RwSignal<String>, load: ServerAction<LoadSimulationDevice>) -> impl IntoView {
+fn DeviceLoader(
+    thing: RwSignal<String>,
+    load: ServerAction<LoadSimulationDevice>,
+) -> impl IntoView {
     view! {
         <form class="filters" on:submit=move |ev| {
             ev.prevent_default();
@@ -142,18 +168,29 @@ struct RequestSignals {
 
 #[component]
 fn RequestFields(fields: RequestSignals) -> impl IntoView {
-    let RequestSignals { op, target, action, resource, region, account } = fields;
-    let other = move || view! {
+    let RequestSignals {
+        op,
+        target,
+        action,
+        resource,
+        region,
+        account,
+    } = fields;
+    let other = move || {
+        view! {
         <label>"Action " <input id="sim-action" type="text" placeholder="iot:UpdateThingShadow" prop:value=action on:input=move |ev| action.set(event_target_value(&ev))/></label>
         <label>"Resource ARN " <input id="sim-resource" type="text" placeholder="arn:aws:iot:us-east-1:123456789012:thing/sensor-001" prop:value=resource on:input=move |ev| resource.set(event_target_value(&ev))/></label>
-    }.into_any();
-    let mqtt = move || view! {
+    }.into_any()
+    };
+    let mqtt = move || {
+        view! {
         <label>{move || if op.get() == "iot:Connect" { "Client id (empty: iot:ClientId) " } else if op.get() == "iot:Subscribe" { "Topic filter " } else { "Topic " }}
             <input id="sim-topic" type="text" placeholder="sensors/sensor-001/telemetry" prop:value=target on:input=move |ev| target.set(event_target_value(&ev))/>
         </label>
         <label>"Region " <input id="sim-region" type="text" size="12" prop:value=region on:input=move |ev| region.set(event_target_value(&ev))/></label>
         <label>"Account " <input id="sim-account" type="text" size="14" prop:value=account on:input=move |ev| account.set(event_target_value(&ev))/></label>
-    }.into_any();
+    }.into_any()
+    };
     view! {
         <fieldset>
             <legend>"Request"</legend>
@@ -224,7 +261,10 @@ fn OutcomeView(o: Outcome) -> impl IntoView {
 /// The statements of one policy, those that decided highlighted.
 #[component]
 fn PolicyStatements(name: String, text: String, eval: Evaluation) -> impl IntoView {
-    let statements = match serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|v| v.get("Statement").cloned()) {
+    let statements = match serde_json::from_str::<serde_json::Value>(&text)
+        .ok()
+        .and_then(|v| v.get("Statement").cloned())
+    {
         Some(serde_json::Value::Array(list)) => list,
         Some(one) => vec![one],
         None => Vec::new(),

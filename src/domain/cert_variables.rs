@@ -81,7 +81,9 @@ fn variables(cert: &X509Certificate<'_>) -> BTreeMap<String, Vec<String>> {
 
 fn name_variables(which: &str, name: &X509Name<'_>, out: &mut BTreeMap<String, Vec<String>>) {
     for (oid, label) in NAME_ATTRIBUTES {
-        let Ok(oid) = oid.parse::<Oid>() else { continue };
+        let Ok(oid) = oid.parse::<Oid>() else {
+            continue;
+        };
         let values: Vec<String> = name
             .iter_attributes()
             .filter(|a| *a.attr_type() == oid)
@@ -117,10 +119,14 @@ mod tests {
     #[test]
     fn subject_and_issuer_attributes_become_variables() {
         let vars = certificate_policy_variables(include_str!("testdata/ec-p256.pem")).unwrap();
-        let cn = vars.get("iot:Certificate.Subject.CommonName").expect("subject CN");
+        let cn = vars
+            .get("iot:Certificate.Subject.CommonName")
+            .expect("subject CN");
         assert_eq!(cn.len(), 1);
         assert!(vars.contains_key("iot:Certificate.Subject.CommonName.List"));
-        assert!(vars.keys().any(|k| k.starts_with("iot:Certificate.Issuer.")));
+        assert!(vars
+            .keys()
+            .any(|k| k.starts_with("iot:Certificate.Issuer.")));
         assert!(vars.contains_key("iot:Certificate.SerialNumber"));
         assert_eq!(
             certificate_policy_variables("not a pem"),

@@ -151,7 +151,9 @@ impl StatusChange {
     }
 
     pub fn parse(s: &str) -> Option<StatusChange> {
-        StatusChange::ALL.into_iter().find(|c| c.verb().eq_ignore_ascii_case(s))
+        StatusChange::ALL
+            .into_iter()
+            .find(|c| c.verb().eq_ignore_ascii_case(s))
     }
 
     /// Whether AWS allows this change from `status`. A revoked certificate stays revoked
@@ -181,26 +183,47 @@ mod tests {
         let v = q.validate().unwrap();
         assert_eq!((v.expiring_within, v.older_than), (Some(30), None));
         for bad in ["0", "-1", "x", "36501"] {
-            let e = CertificateQuery { older_than: bad.into(), ..Default::default() }
-                .validate()
-                .unwrap_err();
+            let e = CertificateQuery {
+                older_than: bad.into(),
+                ..Default::default()
+            }
+            .validate()
+            .unwrap_err();
             assert!(e.contains("Older than") && e.contains(bad), "{e}");
         }
-        assert!(CertificateQuery { cursor: "nonsense".into(), ..Default::default() }.validate().is_err());
+        assert!(CertificateQuery {
+            cursor: "nonsense".into(),
+            ..Default::default()
+        }
+        .validate()
+        .is_err());
         assert_eq!(
-            CertificateQuery { expiring_within: "7".into(), ..Default::default() }.to_query_string(),
+            CertificateQuery {
+                expiring_within: "7".into(),
+                ..Default::default()
+            }
+            .to_query_string(),
             "expiring_within=7"
         );
     }
 
     #[test]
     fn expired_and_expiring_pass_the_expiry_filter_old_ones_the_age_filter() {
-        let q = ValidCertificateQuery { expiring_within: Some(30), ..Default::default() };
+        let q = ValidCertificateQuery {
+            expiring_within: Some(30),
+            ..Default::default()
+        };
         assert!(passes(&q, Some(1), Some(30)));
         assert!(passes(&q, Some(1), Some(-3)), "already expired is due too");
         assert!(!passes(&q, Some(1), Some(31)));
-        assert!(!passes(&q, Some(1), None), "unknown validity is not claimed to expire");
-        let q = ValidCertificateQuery { older_than: Some(365), ..Default::default() };
+        assert!(
+            !passes(&q, Some(1), None),
+            "unknown validity is not claimed to expire"
+        );
+        let q = ValidCertificateQuery {
+            older_than: Some(365),
+            ..Default::default()
+        };
         assert!(passes(&q, Some(366), Some(9000)));
         assert!(!passes(&q, Some(365), Some(9000)));
         assert!(passes(&ValidCertificateQuery::default(), None, None));
@@ -214,7 +237,9 @@ mod tests {
         assert!(Activate.allowed_from("INACTIVE") && !Activate.allowed_from("REVOKED"));
         assert!(Revoke.allowed_from("ACTIVE") && Revoke.allowed_from("INACTIVE"));
         assert!(StatusChange::ALL.iter().all(|c| !c.allowed_from("REVOKED")));
-        assert!(StatusChange::ALL.iter().all(|c| !c.allowed_from("PENDING_TRANSFER")));
+        assert!(StatusChange::ALL
+            .iter()
+            .all(|c| !c.allowed_from("PENDING_TRANSFER")));
         assert_eq!(StatusChange::parse("revoke"), Some(Revoke));
         assert_eq!(StatusChange::parse("delete"), None);
     }

@@ -112,6 +112,8 @@ mod tests {
         assert!(!is_valid_policy_name("slash/no"));
         assert!(!is_valid_policy_name(&"x".repeat(129)));
         assert!(is_valid_version_id("1") && is_valid_version_id("12"));
-        assert!(!is_valid_version_id("") && !is_valid_version_id("0") && !is_valid_version_id("1a"));
+        assert!(
+            !is_valid_version_id("") && !is_valid_version_id("0") && !is_valid_version_id("1a")
+        );
     }
 }

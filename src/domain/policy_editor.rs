@@ -79,9 +79,9 @@ pub fn utf16_offset(text: &str, line: u32, column: u32) -> u32 {
 
 /// Whether any diagnostic is at or above `severity` (errors always are).
 pub fn blocks(diagnostics: &[Diagnostic], severity: Severity) -> bool {
-    diagnostics.iter().any(|d| {
-        d.level == "error" || d.level.parse::<Severity>().is_ok_and(|s| s >= severity)
-    })
+    diagnostics
+        .iter()
+        .any(|d| d.level == "error" || d.level.parse::<Severity>().is_ok_and(|s| s >= severity))
 }
 
 #[cfg(test)]

@@ -165,7 +165,10 @@ mod tests {
         assert!(Role::Auditor.allows(ViewPolicies) && !Role::Auditor.allows(ManagePolicies));
         assert!(!Role::Onboarding.allows(ViewPolicies) && !Role::Onboarding.allows(ManagePolicies));
         assert!(Role::Admin.allows(ManageCertificates));
-        assert!(!Role::Auditor.allows(ManageCertificates) && !Role::Onboarding.allows(ManageCertificates));
+        assert!(
+            !Role::Auditor.allows(ManageCertificates)
+                && !Role::Onboarding.allows(ManageCertificates)
+        );
     }
 
     #[test]

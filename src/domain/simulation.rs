@@ -27,7 +27,10 @@ pub fn device_context(device: &DeviceProfile) -> Context {
     let mut c = Context::new();
     let one = |v: &str| vec![v.to_string()];
     c.insert("iot:ClientId".into(), one(&device.thing_name));
-    c.insert("iot:Connection.Thing.ThingName".into(), one(&device.thing_name));
+    c.insert(
+        "iot:Connection.Thing.ThingName".into(),
+        one(&device.thing_name),
+    );
     c.insert("iot:Connection.Thing.IsAttached".into(), one("true"));
     if let Some(t) = &device.thing_type {
         c.insert("iot:Connection.Thing.ThingTypeName".into(), one(t));
@@ -59,8 +62,8 @@ pub fn context_to_json(context: &Context) -> String {
 
 /// A context typed as JSON text ([`context_from_value`] says how it is read).
 pub fn context_from_json(text: &str) -> Result<Context, String> {
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| format!("The context is not valid JSON: {e}."))?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("The context is not valid JSON: {e}."))?;
     context_from_value(&value)
 }
 
@@ -178,7 +181,10 @@ mod tests {
         let c = device_context(&d);
         assert_eq!(c["iot:Connection.Thing.ThingName"], vec!["sensor-001"]);
         assert_eq!(c["iot:ClientId"], vec!["sensor-001"]);
-        assert_eq!(c["iot:Connection.Thing.ThingTypeName"], vec!["IndustrialSensor"]);
+        assert_eq!(
+            c["iot:Connection.Thing.ThingTypeName"],
+            vec!["IndustrialSensor"]
+        );
         assert_eq!(c["iot:Connection.Thing.Attributes[location]"], vec!["f1"]);
         assert_eq!(c["iot:Connection.Thing.IsAttached"], vec!["true"]);
         assert_eq!(c["iot:Certificate.Subject.CommonName"], vec!["sensor-001"]);
@@ -218,13 +224,18 @@ mod tests {
     fn contexts_round_trip_through_json() {
         let mut c = Context::new();
         c.insert("iot:ClientId".into(), vec!["c1".into()]);
-        c.insert("iot:ConnectAttributes".into(), vec!["PersistentConnect".into(), "LastWill".into()]);
+        c.insert(
+            "iot:ConnectAttributes".into(),
+            vec!["PersistentConnect".into(), "LastWill".into()],
+        );
         assert_eq!(context_from_json(&context_to_json(&c)), Ok(c));
         let n = context_from_json(r#"{"n": 5, "b": true}"#).unwrap();
         assert_eq!(n["n"], vec!["5"]);
         assert_eq!(n["b"], vec!["true"]);
         assert!(context_from_json("[1]").is_err());
         assert!(context_from_json(r#"{"k": {"x": 1}}"#).is_err());
-        assert!(context_from_json("{").unwrap_err().contains("not valid JSON"));
+        assert!(context_from_json("{")
+            .unwrap_err()
+            .contains("not valid JSON"));
     }
 }

@@ -48,6 +48,8 @@ mod tests {
                 (LineChange::Same, "c"),
             ]
         );
-        assert!(line_diff("same", "same").iter().all(|l| l.change == LineChange::Same));
+        assert!(line_diff("same", "same")
+            .iter()
+            .all(|l| l.change == LineChange::Same));
     }
 }

@@ -74,7 +74,13 @@ fn CertificateFilters(query: CertificateQuery) -> impl IntoView {
 fn ChangeOutcome(change: ServerAction<ChangeCertificateStatus>) -> impl IntoView {
     let message = move || -> Option<Result<String, ApiError>> {
         change.value().get().map(|r| {
-            r.map(|done| format!("Certificate {}… is now {}.", short_id(&done.id), done.status))
+            r.map(|done| {
+                format!(
+                    "Certificate {}… is now {}.",
+                    short_id(&done.id),
+                    done.status
+                )
+            })
         })
     };
     view! {
@@ -104,7 +110,8 @@ fn CertificateTable(
         } else {
             "No more certificates."
         };
-        return view! { <p class="empty">{text}</p> <Pager next=page.next_cursor query/> }.into_any();
+        return view! { <p class="empty">{text}</p> <Pager next=page.next_cursor query/> }
+            .into_any();
     }
     view! {
         <table id="certificates-table" class="data">
@@ -131,16 +138,32 @@ fn CertificateTable(
 }
 
 #[component]
-fn CertificateRowView(c: CertificateRow, change: ServerAction<ChangeCertificateStatus>) -> impl IntoView {
+fn CertificateRowView(
+    c: CertificateRow,
+    change: ServerAction<ChangeCertificateStatus>,
+) -> impl IntoView {
     let status_class = format!("status status-{}", c.status.to_lowercase());
     let expiry = match c.days_left {
-        Some(d) if d < 0 => format!("{} (expired {} days ago)", c.not_after.clone().unwrap_or_default(), -d),
-        Some(d) => format!("{} ({d} days left)", c.not_after.clone().unwrap_or_default()),
+        Some(d) if d < 0 => format!(
+            "{} (expired {} days ago)",
+            c.not_after.clone().unwrap_or_default(),
+            -d
+        ),
+        Some(d) => format!(
+            "{} ({d} days left)",
+            c.not_after.clone().unwrap_or_default()
+        ),
         None => "unknown".into(),
     };
-    let device = if c.things.is_empty() { "no device".to_string() } else { c.things.join(", ") };
-    let changes: Vec<StatusChange> =
-        StatusChange::ALL.into_iter().filter(|ch| ch.allowed_from(&c.status)).collect();
+    let device = if c.things.is_empty() {
+        "no device".to_string()
+    } else {
+        c.things.join(", ")
+    };
+    let changes: Vec<StatusChange> = StatusChange::ALL
+        .into_iter()
+        .filter(|ch| ch.allowed_from(&c.status))
+        .collect();
     view! {
         <tr data-certificate=c.id.clone() data-status=c.status.clone()>
             <th scope="row" class="mono" title=c.id.clone()>{short_id(&c.id)}"…"</th>
@@ -179,7 +202,9 @@ fn ConfirmChange(
     let consequence = match ch {
         StatusChange::Activate => "it can connect again",
         StatusChange::Deactivate => "it cannot connect until the certificate is activated again",
-        StatusChange::Revoke => "it can never connect with this certificate again: revocation is final",
+        StatusChange::Revoke => {
+            "it can never connect with this certificate again: revocation is final"
+        }
     };
     view! {
         <details class=format!("confirm confirm-{}", ch.verb().to_lowercase())>
@@ -200,7 +225,10 @@ fn ConfirmChange(
 #[component]
 fn Pager(next: Option<String>, query: CertificateQuery) -> impl IntoView {
     let first = (!query.cursor.is_empty()).then(|| {
-        let q = CertificateQuery { cursor: String::new(), ..query.clone() };
+        let q = CertificateQuery {
+            cursor: String::new(),
+            ..query.clone()
+        };
         view! { <a href=format!("/certificates?{}", q.to_query_string())>"First page"</a> }
     });
     let next = next.map(|c| {

@@ -28,7 +28,8 @@ fn PoliciesView() -> impl IntoView {
 
 fn policies_table(rows: Vec<PolicyRow>) -> AnyView {
     if rows.is_empty() {
-        return view! { <p class="empty">"No policies exist in this account and region."</p> }.into_any();
+        return view! { <p class="empty">"No policies exist in this account and region."</p> }
+            .into_any();
     }
     view! {
         <table id="policies-table" class="data">

@@ -38,7 +38,10 @@ fn EditorView() -> impl IntoView {
 #[component]
 fn Editor(d: PolicyDetail) -> impl IntoView {
     let name = d.name.clone();
-    let start = d.default_version().map(|v| pretty_json(&v.document)).unwrap_or_default();
+    let start = d
+        .default_version()
+        .map(|v| pretty_json(&v.document))
+        .unwrap_or_default();
     let text = RwSignal::new(start);
     let editor_ref = NodeRef::<leptos::html::Textarea>::new();
     let checked = Memo::new(move |_| diagnose(&text.get()));
@@ -152,9 +155,16 @@ fn ImpactView(o: ImpactOutcome) -> impl IntoView {
     let r = o.report;
     let summary = format!(
         "{} device{} and {} request{} checked; {} change{}.",
-        r.devices, if r.devices == 1 { "" } else { "s" },
-        r.requests, if r.requests == 1 { "" } else { "s" },
-        r.changes.len(), if r.changes.len() == 1 { "s decision" } else { " decisions" },
+        r.devices,
+        if r.devices == 1 { "" } else { "s" },
+        r.requests,
+        if r.requests == 1 { "" } else { "s" },
+        r.changes.len(),
+        if r.changes.len() == 1 {
+            "s decision"
+        } else {
+            " decisions"
+        },
     );
     let changed_devices = {
         let mut d: Vec<&str> = r.changes.iter().map(|c| c.thing_name.as_str()).collect();

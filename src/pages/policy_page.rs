@@ -2,7 +2,9 @@ use crate::api::policies::{get_policy, DeletePolicyVersion, SetDefaultPolicyVers
 use crate::api::ApiError;
 use crate::components::{ErrorBox, Loaded, RequireRole, WhenAllowed};
 use crate::domain::inventory::{percent_encode, pretty_json};
-use crate::domain::policy_catalog::{PolicyDetail, PolicyTarget, PolicyVersionView, MAX_POLICY_VERSIONS};
+use crate::domain::policy_catalog::{
+    PolicyDetail, PolicyTarget, PolicyVersionView, MAX_POLICY_VERSIONS,
+};
 use crate::domain::roles::Permission;
 use crate::domain::text_diff::{line_diff, LineChange};
 use leptos::form::ActionForm;
@@ -27,10 +29,19 @@ fn PolicyView() -> impl IntoView {
     let delete = ServerAction::<DeletePolicyVersion>::new();
     // Read again after every change, so the page shows what AWS now holds.
     let detail = Resource::new(
-        move || (name.get(), set_default.version().get(), delete.version().get()),
+        move || {
+            (
+                name.get(),
+                set_default.version().get(),
+                delete.version().get(),
+            )
+        },
         |(name, _, _)| get_policy(name),
     );
-    let actions = Actions { set_default, delete };
+    let actions = Actions {
+        set_default,
+        delete,
+    };
     view! {
         <Title text=move || name.get()/>
         <p class="breadcrumb"><a href="/policies">"Policies"</a> " / " {move || name.get()}</p>
@@ -99,7 +110,11 @@ fn PolicyDetailView(d: PolicyDetail, actions: Actions) -> impl IntoView {
 }
 
 #[component]
-fn VersionsSection(name: String, versions: Vec<PolicyVersionView>, actions: Actions) -> impl IntoView {
+fn VersionsSection(
+    name: String,
+    versions: Vec<PolicyVersionView>,
+    actions: Actions,
+) -> impl IntoView {
     view! {
         <section id="versions">
             <h2>"Versions"</h2>
@@ -113,7 +128,11 @@ fn VersionsSection(name: String, versions: Vec<PolicyVersionView>, actions: Acti
 
 #[component]
 fn VersionView(name: String, v: PolicyVersionView, actions: Actions) -> impl IntoView {
-    let label = if v.is_default { format!("Version {} (default)", v.id) } else { format!("Version {}", v.id) };
+    let label = if v.is_default {
+        format!("Version {} (default)", v.id)
+    } else {
+        format!("Version {}", v.id)
+    };
     let controls = (!v.is_default).then(|| {
         let id = v.id.clone();
         view! {
@@ -172,7 +191,12 @@ fn DiffSection(versions: Vec<PolicyVersionView>) -> impl IntoView {
     let from = RwSignal::new(ids[1].clone());
     let to = RwSignal::new(ids[0].clone());
     let doc = move |id: String| {
-        versions.with_value(|v| v.iter().find(|x| x.id == id).map(|x| pretty_json(&x.document)).unwrap_or_default())
+        versions.with_value(|v| {
+            v.iter()
+                .find(|x| x.id == id)
+                .map(|x| pretty_json(&x.document))
+                .unwrap_or_default()
+        })
     };
     let lines = move || line_diff(&doc(from.get()), &doc(to.get()));
     let options = move |selected: RwSignal<String>| {

@@ -34,7 +34,9 @@ fn certificate_id(id: &str) -> Result<(), ServiceError> {
     if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(())
     } else {
-        Err(ServiceError::Invalid(format!("{id:?} is not a certificate id.")))
+        Err(ServiceError::Invalid(format!(
+            "{id:?} is not a certificate id."
+        )))
     }
 }
 
@@ -81,7 +83,14 @@ impl Certificates {
         now: i64,
     ) -> Result<Option<CertificateRow>, ServiceError> {
         let age_days = c.created.map(|t| (now - t).div_euclid(DAY));
-        if !passes(&ValidCertificateQuery { expiring_within: None, ..q.clone() }, age_days, None) {
+        if !passes(
+            &ValidCertificateQuery {
+                expiring_within: None,
+                ..q.clone()
+            },
+            age_days,
+            None,
+        ) {
             return Ok(None);
         }
         let row = match self.row(c, now).await {
@@ -99,7 +108,10 @@ impl Certificates {
             self.principals.things_of_principal(&c.arn),
             self.certs.policies_of_principal(&c.arn),
         )?;
-        let facts = record.pem.as_deref().and_then(|pem| parse_certificate_pem(pem).ok());
+        let facts = record
+            .pem
+            .as_deref()
+            .and_then(|pem| parse_certificate_pem(pem).ok());
         Ok(CertificateRow {
             age_days: c.created.map(|t| (now - t).div_euclid(DAY)),
             created: c.created.map(rfc3339),
@@ -135,21 +147,31 @@ impl Certificates {
                 "{change:?} is not a status change; use Activate, Deactivate or Revoke."
             ))
         })?;
-        let current = self.certs.describe_certificate(id).await.map_err(|e| match e.kind {
-            AwsErrorKind::NotFound => {
-                ServiceError::NotFound(format!("There is no certificate {id}."))
-            }
-            _ => e.into(),
-        })?;
+        let current = self
+            .certs
+            .describe_certificate(id)
+            .await
+            .map_err(|e| match e.kind {
+                AwsErrorKind::NotFound => {
+                    ServiceError::NotFound(format!("There is no certificate {id}."))
+                }
+                _ => e.into(),
+            })?;
         if !change.allowed_from(&current.status) {
             return Err(ServiceError::Invalid(format!(
                 "A certificate that is {} cannot be {}{}.",
                 current.status,
                 change.past(),
-                if current.status == "REVOKED" { ": revocation is final" } else { "" }
+                if current.status == "REVOKED" {
+                    ": revocation is final"
+                } else {
+                    ""
+                }
             )));
         }
-        self.certs.set_certificate_status(id, change.target()).await?;
+        self.certs
+            .set_certificate_status(id, change.target())
+            .await?;
         Ok(StatusChanged {
             id: id.to_string(),
             status: change.target().to_string(),

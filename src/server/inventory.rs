@@ -11,8 +11,8 @@ use crate::server::aws::{
     certificate_id_of, AwsError, AwsErrorKind, CertificateDirectory, CertificateRecord,
     ShadowReader, ThingFilter, ThingRecord, ThingRegistry,
 };
-use crate::server::service_error::ServiceError;
 use crate::server::paging::{collect_matches, Matches};
+use crate::server::service_error::ServiceError;
 use futures::future::try_join_all;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use std::sync::Arc;
@@ -22,7 +22,6 @@ use std::sync::Arc;
 const MAX_AWS_PAGES_PER_REQUEST: usize = 20;
 /// Concurrent AWS calls one request makes (AWS's per-API rates are 10–100 per second).
 const CONCURRENCY: usize = 8;
-
 
 pub struct Inventory {
     things: Arc<dyn ThingRegistry>,

@@ -32,7 +32,11 @@ where
     for _ in 0..max_aws_pages {
         let (items, aws_next) = fetch(cursor.aws_token.clone()).await?;
         let len = items.len();
-        let mut remaining = items.into_iter().enumerate().skip(cursor.skip as usize).peekable();
+        let mut remaining = items
+            .into_iter()
+            .enumerate()
+            .skip(cursor.skip as usize)
+            .peekable();
         while remaining.peek().is_some() {
             let chunk: Vec<(usize, C)> = remaining.by_ref().take(concurrency.max(1)).collect();
             let (positions, chunk): (Vec<usize>, Vec<C>) = chunk.into_iter().unzip();

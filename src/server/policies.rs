@@ -3,18 +3,19 @@
 
 use crate::domain::cert_variables::certificate_policy_variables;
 use crate::domain::certs::rfc3339;
+use crate::domain::inventory::{is_valid_aws_name, sorted_pairs};
 use crate::domain::policy::{
     impact_preview, lint, parse_policy, ImpactDevice, ImpactInput, PolicyDocument,
 };
 use crate::domain::policy_catalog::{
-    is_valid_policy_name, is_valid_version_id, ImpactOutcome, PolicyDetail, PolicyRow, PolicyTarget,
-    PolicyVersionView, SavedPolicy, SimulationDevice, MAX_IMPACT_DEVICES, MAX_POLICY_VERSIONS,
+    is_valid_policy_name, is_valid_version_id, ImpactOutcome, PolicyDetail, PolicyRow,
+    PolicyTarget, PolicyVersionView, SavedPolicy, SimulationDevice, MAX_IMPACT_DEVICES,
+    MAX_POLICY_VERSIONS,
 };
-use crate::domain::inventory::{is_valid_aws_name, sorted_pairs};
 use crate::domain::simulation::{device_context, region_and_account, DeviceProfile};
 use crate::server::aws::{
-    certificate_id_of, AwsError, AwsErrorKind, CertificateDirectory, PolicyStore, PolicyVersionRecord,
-    ThingRegistry,
+    certificate_id_of, AwsError, AwsErrorKind, CertificateDirectory, PolicyStore,
+    PolicyVersionRecord, ThingRegistry,
 };
 use crate::server::service_error::ServiceError;
 use futures::stream::{self, StreamExt, TryStreamExt};
@@ -64,7 +65,10 @@ fn no_such_policy(name: &str) -> impl Fn(AwsError) -> ServiceError + '_ {
 fn parse_draft(text: &str) -> Result<PolicyDocument, ServiceError> {
     parse_policy(text).map(|p| p.document).map_err(|errors| {
         let list: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-        ServiceError::Invalid(format!("The document is not a valid policy: {}", list.join("; ")))
+        ServiceError::Invalid(format!(
+            "The document is not a valid policy: {}",
+            list.join("; ")
+        ))
     })
 }
 
@@ -191,9 +195,9 @@ impl Policies {
             .set_default_policy_version(name, version)
             .await
             .map_err(|e| match e.kind {
-                AwsErrorKind::NotFound => ServiceError::NotFound(format!(
-                    "Policy {name} has no version {version}."
-                )),
+                AwsErrorKind::NotFound => {
+                    ServiceError::NotFound(format!("Policy {name} has no version {version}."))
+                }
                 _ => e.into(),
             })
     }
@@ -311,8 +315,8 @@ impl Policies {
                     "The saved default version of {name} cannot be read as a policy, so there is nothing to compare the draft with."
                 ))
             })?;
-        let (region, account) = region_and_account(&arn)
-            .unwrap_or_else(|| ("us-east-1".into(), "123456789012".into()));
+        let (region, account) =
+            region_and_account(&arn).unwrap_or_else(|| ("us-east-1".into(), "123456789012".into()));
         // Principal → (its things, its other policies).
         let reach: Vec<(Vec<String>, Vec<String>)> = stream::iter(targets)
             .map(|principal| async move {

@@ -3,9 +3,9 @@
 
 use crate::server::auth::Oidc;
 use crate::server::aws::{discover_data_endpoint, SdkIot, SdkShadows};
+use crate::server::certificates::Certificates;
 use crate::server::config::Config;
 use crate::server::http::router;
-use crate::server::certificates::Certificates;
 use crate::server::inventory::Inventory;
 use crate::server::policies::Policies;
 use crate::server::state::AppState;

@@ -1,8 +1,8 @@
 //! What every request handler and server function can reach.
 
 use crate::server::auth::Oidc;
-use crate::server::config::Config;
 use crate::server::certificates::Certificates;
+use crate::server::config::Config;
 use crate::server::inventory::Inventory;
 use crate::server::policies::Policies;
 use axum::extract::FromRef;

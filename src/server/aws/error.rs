@@ -92,7 +92,9 @@ fn classify(code: &str, operation: &str, subject: &str) -> (AwsErrorKind, String
         // CreatePolicyVersion: "a policy can have at most five versions".
         "VersionsLimitExceededException" => (
             AwsErrorKind::Invalid,
-            format!("{subject} already has five versions, the most AWS allows; delete an old one first"),
+            format!(
+                "{subject} already has five versions, the most AWS allows; delete an old one first"
+            ),
         ),
         "MalformedPolicyException" => (
             AwsErrorKind::Invalid,
@@ -104,10 +106,9 @@ fn classify(code: &str, operation: &str, subject: &str) -> (AwsErrorKind, String
             format!("AWS refused to {operation}: {subject} is still in use"),
         ),
         // CreateThing with another configuration, RegisterCertificateWithoutCA twice, …
-        "ResourceAlreadyExistsException" => (
-            AwsErrorKind::Invalid,
-            format!("{subject} already exists"),
-        ),
+        "ResourceAlreadyExistsException" => {
+            (AwsErrorKind::Invalid, format!("{subject} already exists"))
+        }
         // DeleteCertificate of an ACTIVE certificate, UpdateCertificate of a REVOKED one.
         "CertificateStateException" => (
             AwsErrorKind::Invalid,
@@ -183,7 +184,12 @@ mod tests {
         assert_eq!(k, AwsErrorKind::Invalid);
         assert!(m.contains("status of Certificate c1"), "{m}");
         assert_eq!(
-            classify("CertificateValidationException", "register the certificate", "The certificate").0,
+            classify(
+                "CertificateValidationException",
+                "register the certificate",
+                "The certificate"
+            )
+            .0,
             AwsErrorKind::Invalid
         );
         let (k, m) = classify("InternalFailureException", "list things", "");

@@ -1,8 +1,8 @@
 //! [`ThingRegistry`] and [`CertificateDirectory`] over the AWS IoT control-plane SDK.
 
 use super::{
-    AwsError, CertificateDirectory, CertificateListing, CertificateRecord, Page, PolicyRecord, ThingFilter,
-    ThingGroupRecord, ThingRecord, ThingRegistry, ThingTypeRecord, AWS_PAGE_SIZE,
+    AwsError, CertificateDirectory, CertificateListing, CertificateRecord, Page, PolicyRecord,
+    ThingFilter, ThingGroupRecord, ThingRecord, ThingRegistry, ThingTypeRecord, AWS_PAGE_SIZE,
 };
 use async_trait::async_trait;
 use aws_sdk_iot::Client;
@@ -269,7 +269,11 @@ impl CertificateDirectory for SdkIot {
             .send()
             .await
             .map_err(|e| {
-                AwsError::from_sdk(e, "change the certificate's status", &format!("Certificate {id}"))
+                AwsError::from_sdk(
+                    e,
+                    "change the certificate's status",
+                    &format!("Certificate {id}"),
+                )
             })?;
         Ok(())
     }

@@ -42,10 +42,7 @@ impl PolicyStore for SdkIot {
         Ok(p.policy_arn().unwrap_or_default().to_string())
     }
 
-    async fn list_policy_versions(
-        &self,
-        name: &str,
-    ) -> Result<Vec<PolicyVersionRecord>, AwsError> {
+    async fn list_policy_versions(&self, name: &str) -> Result<Vec<PolicyVersionRecord>, AwsError> {
         let out = self
             .client
             .list_policy_versions()
@@ -64,11 +61,7 @@ impl PolicyStore for SdkIot {
             .collect())
     }
 
-    async fn policy_version_document(
-        &self,
-        name: &str,
-        version: &str,
-    ) -> Result<String, AwsError> {
+    async fn policy_version_document(&self, name: &str, version: &str) -> Result<String, AwsError> {
         let out = self
             .client
             .get_policy_version()
@@ -104,20 +97,14 @@ impl PolicyStore for SdkIot {
         Ok(out.policy_version_id().unwrap_or_default().to_string())
     }
 
-    async fn set_default_policy_version(
-        &self,
-        name: &str,
-        version: &str,
-    ) -> Result<(), AwsError> {
+    async fn set_default_policy_version(&self, name: &str, version: &str) -> Result<(), AwsError> {
         self.client
             .set_default_policy_version()
             .policy_name(name)
             .policy_version_id(version)
             .send()
             .await
-            .map_err(|e| {
-                AwsError::from_sdk(e, "change the default version", &subject(name))
-            })?;
+            .map_err(|e| AwsError::from_sdk(e, "change the default version", &subject(name)))?;
         Ok(())
     }
 
@@ -148,7 +135,10 @@ impl PolicyStore for SdkIot {
             .try_collect()
             .await
             .map_err(|e| AwsError::from_sdk(e, "list the policy's targets", &subject(name)))?;
-        Ok(pages.iter().flat_map(|p| p.targets().iter().cloned()).collect())
+        Ok(pages
+            .iter()
+            .flat_map(|p| p.targets().iter().cloned())
+            .collect())
     }
 
     async fn things_of_principal(&self, principal_arn: &str) -> Result<Vec<String>, AwsError> {
@@ -163,7 +153,10 @@ impl PolicyStore for SdkIot {
             .map_err(|e| {
                 AwsError::from_sdk(e, "list the certificate's things", "The certificate")
             })?;
-        let mut names: Vec<String> = pages.iter().flat_map(|p| p.things().iter().cloned()).collect();
+        let mut names: Vec<String> = pages
+            .iter()
+            .flat_map(|p| p.things().iter().cloned())
+            .collect();
         names.sort();
         Ok(names)
     }

@@ -1,7 +1,9 @@
 //! The service over an in-memory fleet that pages like AWS (small pages, to cross many).
 
 use super::*;
-use crate::server::aws::{CertificateListing, Page, PolicyRecord, ThingGroupRecord, ThingTypeRecord};
+use crate::server::aws::{
+    CertificateListing, Page, PolicyRecord, ThingGroupRecord, ThingTypeRecord,
+};
 use async_trait::async_trait;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -100,10 +102,14 @@ impl CertificateDirectory for FakeFleet {
         &self,
         _token: Option<&str>,
     ) -> Result<Page<CertificateListing>, AwsError> {
-        Err(AwsError::not_found("the inventory does not list certificates"))
+        Err(AwsError::not_found(
+            "the inventory does not list certificates",
+        ))
     }
     async fn set_certificate_status(&self, _id: &str, _status: &str) -> Result<(), AwsError> {
-        Err(AwsError::not_found("the inventory does not change certificates"))
+        Err(AwsError::not_found(
+            "the inventory does not change certificates",
+        ))
     }
     async fn describe_certificate(&self, id: &str) -> Result<CertificateRecord, AwsError> {
         Ok(CertificateRecord {
