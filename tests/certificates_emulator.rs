@@ -20,16 +20,11 @@ fn query(expiring_within: &str, older_than: &str) -> CertificateQuery {
 
 #[tokio::test]
 async fn lists_filters_and_changes_status_with_revocation_final() {
-    common::require_emulator();
-    let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let sdk = common::emulator_sdk().await;
     let client = Client::new(&sdk);
     let iot = Arc::new(SdkIot::new(&sdk));
     let service = Certificates::new(iot.clone(), iot);
-    let unique = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let thing = format!("warden-cert-test-{unique}");
+    let thing = common::unique_name("warden-cert-test");
     client
         .create_thing()
         .thing_name(&thing)

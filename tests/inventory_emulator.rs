@@ -11,13 +11,8 @@ use iot_warden::server::inventory::Inventory;
 use iot_warden::server::service_error::ServiceError;
 use std::sync::Arc;
 
-async fn sdk() -> aws_config::SdkConfig {
-    common::require_emulator();
-    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
-}
-
 async fn inventory() -> Inventory {
-    let sdk = sdk().await;
+    let sdk = common::emulator_sdk().await;
     let iot = Arc::new(SdkIot::new(&sdk));
     Inventory::new(iot.clone(), iot, Arc::new(SdkShadows::new(&sdk, None)))
 }
@@ -124,7 +119,7 @@ async fn csr_certificate_carries_the_devices_own_ec_key() {
 
 #[tokio::test]
 async fn missing_things_are_clear_not_found_errors() {
-    let sdk = sdk().await;
+    let sdk = common::emulator_sdk().await;
     let iot = SdkIot::new(&sdk);
     let err = iot.describe_thing("does-not-exist-42").await.unwrap_err();
     assert_eq!(err.kind, AwsErrorKind::NotFound);

@@ -31,16 +31,9 @@ struct Fixture {
 
 impl Fixture {
     async fn new(tag: &str) -> Fixture {
-        common::require_emulator();
-        let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+        let sdk = common::emulator_sdk().await;
         let client = Client::new(&sdk);
-        let unique = format!(
-            "{tag}-{}",
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos()
-        );
+        let unique = common::unique_name(tag);
         let policy = format!("WardenProvisionPolicy-{unique}");
         let group = format!("warden-provision-group-{unique}");
         client

@@ -36,6 +36,22 @@ pub fn require_emulator() {
     );
 }
 
+/// The SDK configuration from the standard chain (the emulator, by AWS_ENDPOINT_URL).
+pub async fn emulator_sdk() -> aws_config::SdkConfig {
+    require_emulator();
+    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+}
+
+/// `tag` and the time in nanoseconds: names no other run has used, so tests can share a
+/// stack that is in use.
+pub fn unique_name(tag: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{tag}-{nanos}")
+}
+
 /// Parses `serve` options as the command line would.
 pub fn serve_args(args: &[&str]) -> ServeArgs {
     Cli::parse_from(std::iter::once("iot-warden").chain(args.iter().copied())).serve
