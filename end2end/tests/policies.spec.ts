@@ -98,7 +98,9 @@ test.describe('policies', () => {
       await expect(r).toContainText(`topic/sensors/${s}/status`);
       await expect(r).toContainText('ALLOWED');
       await expect(r).toContainText('IMPLICIT_DENY');
+      await expect(r).toHaveAttribute('data-access', 'lost');
     }
+    await expect(page.locator('#impact-summary')).toContainText('3 lose access, 0 gain access');
 
     // Save as the new default. (AWS never reuses a version id, so the new one is read off.)
     await page.locator('#save-version').click();

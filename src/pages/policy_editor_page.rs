@@ -1,7 +1,7 @@
 use crate::api::policies::{get_policy, CreatePolicyVersion, PreviewPolicyImpact};
 use crate::components::{ErrorBox, Loaded, RequireRole, Simulator};
 use crate::domain::inventory::{percent_encode, pretty_json};
-use crate::domain::policy::ImpactChange;
+use crate::domain::policy::{AccessChange, ImpactChange};
 use crate::domain::policy_catalog::{ImpactOutcome, PolicyDetail};
 use crate::domain::policy_editor::{diagnose, utf16_offset, Diagnostic};
 use crate::domain::roles::Permission;
@@ -181,7 +181,11 @@ fn ImpactView(o: ImpactOutcome) -> impl IntoView {
                 <table class="data" id="impact-table">
                     <thead><tr><th scope="col">"Device"</th><th scope="col">"Action"</th><th scope="col">"Resource"</th><th scope="col">"Now"</th><th scope="col">"With the draft"</th></tr></thead>
                     <tbody>{r.changes.into_iter().map(|c: ImpactChange| view! {
-                        <tr data-thing=c.thing_name.clone()>
+                        <tr data-thing=c.thing_name.clone() data-access=match c.access_change() {
+                            AccessChange::Lost => "lost",
+                            AccessChange::Gained => "gained",
+                            AccessChange::DenyKindOnly => "deny-kind",
+                        }>
                             <th scope="row">{c.thing_name.clone()}</th>
                             <td>{c.action.clone()}</td>
                             <td class="mono">{c.resource.clone()}</td>

@@ -54,6 +54,27 @@ pub struct ImpactChange {
     pub after: Decision,
 }
 
+/// What a change of decision means for the device.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AccessChange {
+    /// Allowed now, denied with the draft.
+    Lost,
+    /// Denied now, allowed with the draft.
+    Gained,
+    /// Denied both ways; only the kind of deny changes.
+    DenyKindOnly,
+}
+
+impl ImpactChange {
+    pub fn access_change(&self) -> AccessChange {
+        match (self.before, self.after) {
+            (Decision::Allowed, _) => AccessChange::Lost,
+            (_, Decision::Allowed) => AccessChange::Gained,
+            _ => AccessChange::DenyKindOnly,
+        }
+    }
+}
+
 /// The preview: how many devices and requests were decided, and what changes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImpactReport {
@@ -415,6 +436,28 @@ mod tests {
             })
             .collect();
         assert_eq!(report.changes, expected);
+        assert!(report
+            .changes
+            .iter()
+            .all(|c| c.access_change() == AccessChange::Lost));
+    }
+
+    // "The difference between explicit and implicit denies" (IAM User Guide): both deny, so a
+    // change between them grants or takes away nothing.
+    #[test]
+    fn access_changes_tell_lost_gained_and_deny_kind_only() {
+        let c = |before, after| change("t", "iot:Publish", "topic/a", before, after);
+        use Decision::*;
+        assert_eq!(c(Allowed, ImplicitDeny).access_change(), AccessChange::Lost);
+        assert_eq!(c(Allowed, ExplicitDeny).access_change(), AccessChange::Lost);
+        assert_eq!(
+            c(ImplicitDeny, Allowed).access_change(),
+            AccessChange::Gained
+        );
+        assert_eq!(
+            c(ImplicitDeny, ExplicitDeny).access_change(),
+            AccessChange::DenyKindOnly
+        );
     }
 
     #[test]

@@ -35,7 +35,8 @@ pub use cases::{context_from_value, run_case, CaseResult, CaseStatement};
 pub use compiled::PolicySet;
 pub use eval::{evaluate, NamedPolicy};
 pub use impact::{
-    impact_preview, ImpactChange, ImpactDevice, ImpactInput, ImpactReport, PLACEHOLDER,
+    impact_preview, AccessChange, ImpactChange, ImpactDevice, ImpactInput, ImpactReport,
+    PLACEHOLDER,
 };
 pub use lint::{lint, statement_of, Finding, Severity, UnknownSeverity};
 pub use locate::{error_position, locate, Position};
