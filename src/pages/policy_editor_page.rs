@@ -153,18 +153,21 @@ fn DiagnosticsList(
 #[component]
 fn ImpactView(o: ImpactOutcome) -> impl IntoView {
     let r = o.report;
+    let count = |kind| {
+        r.changes
+            .iter()
+            .filter(|c| c.access_change() == kind)
+            .count()
+    };
     let summary = format!(
-        "{} device{} and {} request{} checked; {} change{}.",
+        "{} device{} and {} request{} checked: {} lose access, {} gain access, {} only change the kind of deny.",
         r.devices,
         if r.devices == 1 { "" } else { "s" },
         r.requests,
         if r.requests == 1 { "" } else { "s" },
-        r.changes.len(),
-        if r.changes.len() == 1 {
-            "s decision"
-        } else {
-            " decisions"
-        },
+        count(AccessChange::Lost),
+        count(AccessChange::Gained),
+        count(AccessChange::DenyKindOnly),
     );
     let changed_devices = {
         let mut d: Vec<&str> = r.changes.iter().map(|c| c.thing_name.as_str()).collect();
