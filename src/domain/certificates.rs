@@ -1,7 +1,7 @@
 //! The certificates list as the console shows it: its filters, rows and the status changes an
 //! admin may make. These types cross the wire between server functions and pages.
 
-use crate::domain::inventory::{percent_encode, Cursor};
+use crate::domain::inventory::{query_string, Cursor};
 use serde::{Deserialize, Serialize};
 
 /// Certificates shown per page.
@@ -55,16 +55,11 @@ impl CertificateQuery {
 
     /// The query as URL parameters (empty fields left out), for links between pages.
     pub fn to_query_string(&self) -> String {
-        [
+        query_string(&[
             ("expiring_within", self.expiring_within.as_str()),
             ("older_than", &self.older_than),
             ("cursor", &self.cursor),
-        ]
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+        ])
     }
 }
 

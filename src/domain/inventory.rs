@@ -30,19 +30,14 @@ impl DeviceQuery {
         } else {
             self.page_size.to_string()
         };
-        [
+        query_string(&[
             ("name_prefix", self.name_prefix.as_str()),
             ("thing_type", &self.thing_type),
             ("group", &self.group),
             ("attribute", &self.attribute),
             ("page_size", &page_size),
             ("cursor", &self.cursor),
-        ]
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+        ])
     }
 }
 
@@ -57,6 +52,16 @@ pub fn percent_encode(s: &str) -> String {
         }
     }
     out
+}
+
+/// URL parameters from name/value pairs, empty values left out, values percent-encoded.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// A query that passed validation: what the service actually runs.
