@@ -23,7 +23,7 @@ async fn lists_filters_and_changes_status_with_revocation_final() {
     let sdk = common::emulator_sdk().await;
     let client = Client::new(&sdk);
     let iot = Arc::new(SdkIot::new(&sdk));
-    let service = Certificates::new(iot.clone(), iot);
+    let service = Certificates::new(iot.clone(), iot.clone(), iot);
     let thing = common::unique_name("warden-cert-test");
     client
         .create_thing()

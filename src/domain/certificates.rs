@@ -119,15 +119,6 @@ impl StatusChange {
         StatusChange::Revoke,
     ];
 
-    /// The status AWS is asked to set.
-    pub fn target(self) -> &'static str {
-        match self {
-            StatusChange::Activate => "ACTIVE",
-            StatusChange::Deactivate => "INACTIVE",
-            StatusChange::Revoke => "REVOKED",
-        }
-    }
-
     pub fn verb(self) -> &'static str {
         match self {
             StatusChange::Activate => "Activate",

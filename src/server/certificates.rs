@@ -6,22 +6,25 @@ use crate::domain::certificates::{
     ValidCertificateQuery, CERTIFICATES_PAGE_SIZE,
 };
 use crate::domain::certs::{days_between, parse_certificate_pem, rfc3339};
-use crate::server::aws::{AwsErrorKind, CertificateDirectory, CertificateListing, PolicyStore};
-use crate::server::paging::collect_matches;
+use crate::server::aws::{
+    AwsErrorKind, CertificateDirectory, CertificateListing, CertificateState, PolicyStore,
+    Provisioner,
+};
+use crate::server::paging::{collect_matches, CONCURRENCY};
 use crate::server::service_error::ServiceError;
 use std::sync::Arc;
 
 /// AWS pages one request may read while looking for matches: bounds the latency of a filter
 /// that matches little in a large fleet. The page then offers "Next" to go on.
 const MAX_AWS_PAGES_PER_REQUEST: usize = 10;
-/// Concurrent AWS calls one request makes (AWS's per-API rates are 10–100 per second).
-const CONCURRENCY: usize = 8;
 const DAY: i64 = 86_400;
 
 pub struct Certificates {
     certs: Arc<dyn CertificateDirectory>,
     /// For the things a certificate is attached to (ListPrincipalThings).
     principals: Arc<dyn PolicyStore>,
+    /// Status changes (UpdateCertificate), shared with provisioning.
+    lifecycle: Arc<dyn Provisioner>,
     now: fn() -> i64,
 }
 
@@ -41,10 +44,15 @@ fn certificate_id(id: &str) -> Result<(), ServiceError> {
 }
 
 impl Certificates {
-    pub fn new(certs: Arc<dyn CertificateDirectory>, principals: Arc<dyn PolicyStore>) -> Self {
+    pub fn new(
+        certs: Arc<dyn CertificateDirectory>,
+        principals: Arc<dyn PolicyStore>,
+        lifecycle: Arc<dyn Provisioner>,
+    ) -> Self {
         Certificates {
             certs,
             principals,
+            lifecycle,
             now: unix_now,
         }
     }
@@ -169,12 +177,15 @@ impl Certificates {
                 }
             )));
         }
-        self.certs
-            .set_certificate_status(id, change.target())
-            .await?;
+        let state = match change {
+            StatusChange::Activate => CertificateState::Active,
+            StatusChange::Deactivate => CertificateState::Inactive,
+            StatusChange::Revoke => CertificateState::Revoked,
+        };
+        self.lifecycle.update_certificate(id, state).await?;
         Ok(StatusChanged {
             id: id.to_string(),
-            status: change.target().to_string(),
+            status: state.as_aws().to_string(),
         })
     }
 }

@@ -11,7 +11,7 @@ use crate::server::aws::{
     certificate_id_of, AwsError, AwsErrorKind, CertificateDirectory, CertificateRecord,
     ShadowReader, ThingFilter, ThingRecord, ThingRegistry,
 };
-use crate::server::paging::{collect_matches, Matches};
+use crate::server::paging::{collect_matches, Matches, CONCURRENCY};
 use crate::server::service_error::ServiceError;
 use futures::future::try_join_all;
 use futures::stream::{self, StreamExt, TryStreamExt};
@@ -20,8 +20,6 @@ use std::sync::Arc;
 /// AWS pages one request may read while looking for matches: bounds the latency of a
 /// filter that matches little in a large fleet. The page then offers "Next" to go on.
 const MAX_AWS_PAGES_PER_REQUEST: usize = 20;
-/// Concurrent AWS calls one request makes (AWS's per-API rates are 10–100 per second).
-const CONCURRENCY: usize = 8;
 
 pub struct Inventory {
     things: Arc<dyn ThingRegistry>,

@@ -6,6 +6,10 @@ use crate::domain::inventory::Cursor;
 use futures::future::try_join_all;
 use std::future::Future;
 
+/// Concurrent AWS calls one request makes (AWS's per-API rates are 10–100 per second): the
+/// one bound every service's fan-out uses.
+pub const CONCURRENCY: usize = 8;
+
 /// What one filtered page read: the matches, and the cursor of the next page (`None` at the
 /// end of the listing).
 pub type Matches<R> = (Vec<R>, Option<Cursor>);

@@ -17,13 +17,11 @@ use crate::server::aws::{
     certificate_id_of, AwsError, AwsErrorKind, CertificateDirectory, PolicyStore,
     PolicyVersionRecord, ThingRegistry,
 };
+use crate::server::paging::CONCURRENCY;
 use crate::server::service_error::ServiceError;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-
-/// Concurrent AWS calls one request makes (AWS's per-API rates are 10–100 per second).
-const CONCURRENCY: usize = 8;
 
 pub struct Policies {
     store: Arc<dyn PolicyStore>,

@@ -43,7 +43,7 @@ pub async fn build_state(
         oidc: Arc::new(Oidc::new(config.clone())),
         inventory: Arc::new(Inventory::new(iot.clone(), iot.clone(), shadows)),
         policies: Arc::new(Policies::new(iot.clone(), iot.clone(), iot.clone())),
-        certificates: Arc::new(Certificates::new(iot.clone(), iot)),
+        certificates: Arc::new(Certificates::new(iot.clone(), iot.clone(), iot)),
         config,
     })
 }

@@ -261,23 +261,6 @@ impl CertificateDirectory for SdkIot {
         })
     }
 
-    async fn set_certificate_status(&self, id: &str, status: &str) -> Result<(), AwsError> {
-        self.client
-            .update_certificate()
-            .certificate_id(id)
-            .new_status(aws_sdk_iot::types::CertificateStatus::from(status))
-            .send()
-            .await
-            .map_err(|e| {
-                AwsError::from_sdk(
-                    e,
-                    "change the certificate's status",
-                    &format!("Certificate {id}"),
-                )
-            })?;
-        Ok(())
-    }
-
     async fn describe_certificate(&self, id: &str) -> Result<CertificateRecord, AwsError> {
         let out = self
             .client

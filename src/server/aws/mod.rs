@@ -121,8 +121,6 @@ pub trait CertificateDirectory: Send + Sync {
         &self,
         token: Option<&str>,
     ) -> Result<Page<CertificateListing>, AwsError>;
-    /// Sets ACTIVE, INACTIVE or REVOKED.
-    async fn set_certificate_status(&self, id: &str, status: &str) -> Result<(), AwsError>;
     async fn describe_certificate(&self, id: &str) -> Result<CertificateRecord, AwsError>;
     async fn policies_of_principal(&self, principal_arn: &str) -> Result<Vec<String>, AwsError>;
     async fn get_policy(&self, name: &str) -> Result<PolicyRecord, AwsError>;

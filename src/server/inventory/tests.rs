@@ -97,18 +97,13 @@ impl ThingRegistry for FakeFleet {
 
 #[async_trait]
 impl CertificateDirectory for FakeFleet {
-    // The inventory never lists or changes certificates.
+    // The inventory never lists certificates.
     async fn list_certificates(
         &self,
         _token: Option<&str>,
     ) -> Result<Page<CertificateListing>, AwsError> {
         Err(AwsError::not_found(
             "the inventory does not list certificates",
-        ))
-    }
-    async fn set_certificate_status(&self, _id: &str, _status: &str) -> Result<(), AwsError> {
-        Err(AwsError::not_found(
-            "the inventory does not change certificates",
         ))
     }
     async fn describe_certificate(&self, id: &str) -> Result<CertificateRecord, AwsError> {
