@@ -1,7 +1,7 @@
 //! The `iot-warden` command: a thin front over [`iot_warden::server`] and [`iot_warden::cli`].
 
 use clap::{Parser, Subcommand};
-use iot_warden::cli::{lint::LintArgs, simulate::SimulateArgs};
+use iot_warden::cli::{lint::LintArgs, onboard::OnboardArgs, simulate::SimulateArgs};
 use iot_warden::server::config::ServeArgs;
 use iot_warden::server::run::{build_state, serve};
 use std::process::ExitCode;
@@ -25,6 +25,9 @@ enum Command {
     Lint(LintArgs),
     /// Decide JSON Lines cases (policies + request) and print one decision per line.
     Simulate(SimulateArgs),
+    /// Onboard devices from a CSV: things, groups, certificates from CSRs, policies; paced,
+    /// resumable (run the same command again), with a per-row result CSV.
+    Onboard(OnboardArgs),
 }
 
 #[tokio::main]
@@ -41,6 +44,7 @@ async fn main() -> ExitCode {
         Command::Serve(args) => run_serve(args).await,
         Command::Lint(args) => iot_warden::cli::lint::run(&args),
         Command::Simulate(args) => iot_warden::cli::simulate::run(&args),
+        Command::Onboard(args) => iot_warden::cli::onboard::run(args).await,
     }
 }
 

@@ -1,4 +1,5 @@
-//! The policy commands of the `iot-warden` binary: `lint` and `simulate`. Thin shells over the
+//! The commands of the `iot-warden` binary besides `serve`: the policy commands `lint` and
+//! `simulate`, and `onboard` (bulk onboarding from a CSV). Thin shells over the
 //! pure engine in [`crate::domain::policy`]; `src/main.rs` only dispatches here.
 //!
 //! Exit status, for both: 0 all good; 1 something to look at (a finding at or above
@@ -6,6 +7,7 @@
 //! could not run as asked (bad arguments, unreadable file).
 
 pub mod lint;
+pub mod onboard;
 pub mod simulate;
 
 use std::io::{self, Read};

@@ -6,6 +6,7 @@ pub mod certs;
 pub mod device_keys;
 pub mod inventory;
 pub mod onboarding;
+pub mod pacing;
 pub mod policy;
 pub mod policy_catalog;
 pub mod policy_editor;

@@ -49,6 +49,60 @@ pub struct ServeArgs {
     /// DynamoDB table holding device security events.
     #[arg(long, env = "WARDEN_EVENTS_TABLE", default_value = "IoTSecurityEvents")]
     pub events_table: String,
+    #[command(flatten)]
+    pub jobs: JobArgs,
+}
+
+/// Bulk onboarding settings, shared by `serve` and `onboard`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct JobArgs {
+    /// DynamoDB table holding bulk onboarding jobs (partition key `job`, sort key `item`).
+    #[arg(
+        long,
+        env = "WARDEN_JOBS_TABLE",
+        default_value = "iot-warden-onboarding-jobs"
+    )]
+    pub jobs_table: String,
+    /// Calls per second for one AWS API, as API=N (repeat the flag, or separate with commas in
+    /// the variable). Unset APIs keep AWS IoT Core's published default quotas.
+    #[arg(
+        long = "rate",
+        env = "WARDEN_ONBOARD_RATES",
+        value_name = "API=N",
+        value_delimiter = ','
+    )]
+    pub rates: Vec<String>,
+}
+
+/// The checked bulk onboarding settings.
+#[derive(Clone, Debug)]
+pub struct JobSettings {
+    pub jobs_table: String,
+    pub limits: crate::domain::pacing::RateLimits,
+}
+
+impl JobArgs {
+    pub fn validate(self) -> Result<JobSettings, ConfigError> {
+        if !crate::domain::inventory::is_valid_table_name(&self.jobs_table) {
+            return Err(ConfigError(format!(
+                "WARDEN_JOBS_TABLE (--jobs-table) = {:?} is not a valid DynamoDB table name (3–255 of a-z A-Z 0-9 _ - .).",
+                self.jobs_table
+            )));
+        }
+        let rates: Vec<String> = self
+            .rates
+            .into_iter()
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .collect();
+        let limits = crate::domain::pacing::RateLimits::aws_defaults()
+            .with_overrides(&rates)
+            .map_err(ConfigError)?;
+        Ok(JobSettings {
+            jobs_table: self.jobs_table,
+            limits,
+        })
+    }
 }
 
 /// A secret that never shows in logs or debug output.
@@ -79,6 +133,7 @@ pub struct Config {
     pub session_idle: Duration,
     pub session_max: Duration,
     pub events_table: String,
+    pub jobs: JobSettings,
 }
 
 impl Config {
@@ -181,6 +236,7 @@ impl ServeArgs {
             session_idle: Duration::from_secs(self.session_idle_minutes * 60),
             session_max: Duration::from_secs(self.session_max_hours * 3600),
             events_table: self.events_table,
+            jobs: self.jobs.validate()?,
         })
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod aws;
+pub mod bulk;
 pub mod certificates;
 pub mod config;
 pub mod http;

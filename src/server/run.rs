@@ -2,12 +2,14 @@
 //! until SIGINT or SIGTERM.
 
 use crate::server::auth::Oidc;
-use crate::server::aws::{discover_data_endpoint, SdkIot, SdkShadows};
+use crate::server::aws::{discover_data_endpoint, DynamoJobStore, SdkIot, SdkShadows};
+use crate::server::bulk::{BulkOnboarding, DEFAULT_CONCURRENCY};
 use crate::server::certificates::Certificates;
 use crate::server::config::Config;
 use crate::server::http::router;
 use crate::server::inventory::Inventory;
 use crate::server::policies::Policies;
+use crate::server::provisioning::Provisioning;
 use crate::server::state::AppState;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -37,13 +39,25 @@ pub async fn build_state(
     })?;
     let iot = Arc::new(SdkIot::new(&sdk));
     let shadows = Arc::new(SdkShadows::new(&sdk, data_endpoint));
+    let store = Arc::new(DynamoJobStore::new(&sdk, config.jobs.jobs_table.clone()));
+    let bulk = Arc::new(BulkOnboarding::new(
+        iot.clone(),
+        iot.clone(),
+        iot.clone(),
+        iot.clone(),
+        store,
+        &config.jobs.limits,
+        DEFAULT_CONCURRENCY,
+    ));
     let config = Arc::new(config);
     Ok(AppState {
         leptos_options,
         oidc: Arc::new(Oidc::new(config.clone())),
         inventory: Arc::new(Inventory::new(iot.clone(), iot.clone(), shadows)),
         policies: Arc::new(Policies::new(iot.clone(), iot.clone(), iot.clone())),
-        certificates: Arc::new(Certificates::new(iot.clone(), iot.clone(), iot)),
+        certificates: Arc::new(Certificates::new(iot.clone(), iot.clone(), iot.clone())),
+        provisioning: Arc::new(Provisioning::new(iot)),
+        bulk,
         config,
     })
 }
@@ -54,6 +68,12 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     // sign-in; the console still starts, and sign-in retries, if the IdP is down.
     if let Err(e) = state.oidc.rediscover().await {
         tracing::warn!(issuer = %state.config.oidc_issuer, "sign-in provider not reachable yet: {e}");
+    }
+    // Jobs left running by the last console run go on where they stopped.
+    match state.bulk.resume_unfinished().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("resumed {n} onboarding job(s)"),
+        Err(e) => tracing::warn!("onboarding jobs could not be resumed yet: {e}"),
     }
     let app = router(state, MemoryStore::default());
     axum::serve(listener, app.into_make_service())

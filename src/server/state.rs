@@ -1,10 +1,12 @@
 //! What every request handler and server function can reach.
 
 use crate::server::auth::Oidc;
+use crate::server::bulk::BulkOnboarding;
 use crate::server::certificates::Certificates;
 use crate::server::config::Config;
 use crate::server::inventory::Inventory;
 use crate::server::policies::Policies;
+use crate::server::provisioning::Provisioning;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -17,6 +19,8 @@ pub struct AppState {
     pub inventory: Arc<Inventory>,
     pub policies: Arc<Policies>,
     pub certificates: Arc<Certificates>,
+    pub provisioning: Arc<Provisioning>,
+    pub bulk: Arc<BulkOnboarding>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

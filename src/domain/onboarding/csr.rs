@@ -111,6 +111,19 @@ pub(crate) fn read_csr(pem_text: &str) -> Result<(CsrFacts, Vec<u8>), String> {
     Ok((facts, spki.raw.to_vec()))
 }
 
+/// True when `certificate_pem` certifies the key in `csr_pem`: their SubjectPublicKeyInfo is
+/// the same. AWS copies the CSR's key into the certificate it signs, so this finds the
+/// certificate a lost CreateCertificateFromCsr answer made. Unreadable input is no match.
+pub fn csr_matches_certificate(csr_pem: &str, certificate_pem: &str) -> bool {
+    let Ok((_, csr_key)) = read_csr(csr_pem) else {
+        return false;
+    };
+    crate::domain::certs::with_certificate(certificate_pem.trim(), |c| {
+        c.public_key().raw == csr_key.as_slice()
+    })
+    .unwrap_or(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +195,15 @@ mod tests {
         assert!(check_csr_pem(bad_base64)
             .unwrap_err()
             .starts_with("The CSR's PEM could not be read"));
+    }
+
+    #[test]
+    fn matches_a_certificate_to_its_csr_by_key() {
+        let csr = include_str!("testdata/csr-ec-p256.pem");
+        let other = include_str!("../testdata/ec-p256.pem");
+        assert!(!csr_matches_certificate(csr, other));
+        assert!(!csr_matches_certificate("not a csr", other));
+        assert!(!csr_matches_certificate(csr, "not a certificate"));
     }
 
     #[test]

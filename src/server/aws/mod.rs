@@ -3,6 +3,8 @@
 
 mod error;
 mod iot_sdk;
+mod job_store;
+mod job_store_sdk;
 mod policy_sdk;
 mod provisioning;
 mod provisioning_sdk;
@@ -10,6 +12,8 @@ mod shadow_sdk;
 
 pub use error::{AwsError, AwsErrorKind};
 pub use iot_sdk::SdkIot;
+pub use job_store::{JobRecord, JobStore};
+pub use job_store_sdk::DynamoJobStore;
 pub use provisioning::{
     CertificateState, CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem, Provisioner,
 };

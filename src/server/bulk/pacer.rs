@@ -1,0 +1,75 @@
+//! Keeps a job under AWS's per-API rates: every call waits for its API's token bucket, and a
+//! throttled call slows that API down and is tried again after a jittered back-off.
+
+use crate::domain::pacing::{backoff_delay, Api, RateLimits, TokenBucket, MAX_ATTEMPTS};
+use crate::server::aws::{AwsError, AwsErrorKind};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub struct Pacer {
+    buckets: Mutex<HashMap<Api, TokenBucket>>,
+    start: Instant,
+}
+
+impl Pacer {
+    /// One bucket per API, each allowing a second's worth of calls at once.
+    pub fn new(limits: &RateLimits) -> Pacer {
+        let buckets = Api::ALL
+            .into_iter()
+            .map(|api| {
+                let rate = limits.rate(api);
+                (api, TokenBucket::new(rate, rate.max(1.0), 0.0))
+            })
+            .collect();
+        Pacer {
+            buckets: Mutex::new(buckets),
+            start: Instant::now(),
+        }
+    }
+
+    fn now(&self) -> f64 {
+        self.start.elapsed().as_secs_f64()
+    }
+
+    fn with_bucket<T>(&self, api: Api, f: impl FnOnce(&mut TokenBucket, f64) -> T) -> T {
+        let now = self.now();
+        // A poisoned lock only means another call panicked mid-update; the numbers are still usable.
+        let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        let bucket = buckets
+            .get_mut(&api)
+            .expect("every API has a bucket from Pacer::new");
+        f(bucket, now)
+    }
+
+    /// Makes the call `call` when `api`'s bucket allows; on throttling, slows the API down and
+    /// tries again, at most [`MAX_ATTEMPTS`] times in all.
+    pub async fn call<T, F, Fut>(&self, api: Api, mut call: F) -> Result<T, AwsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, AwsError>>,
+    {
+        let mut attempt = 0;
+        loop {
+            let wait = self.with_bucket(api, |b, now| b.reserve(now));
+            if wait > 0.0 {
+                tokio::time::sleep(Duration::from_secs_f64(wait)).await;
+            }
+            match call().await {
+                Err(e) if e.kind == AwsErrorKind::Throttled && attempt + 1 < MAX_ATTEMPTS => {
+                    self.with_bucket(api, |b, now| b.throttled(now));
+                    let delay = backoff_delay(attempt, rand::random::<f64>());
+                    tracing::debug!(api = api.aws_name(), attempt, delay, "throttled; backing off");
+                    tokio::time::sleep(Duration::from_secs_f64(delay)).await;
+                    attempt += 1;
+                }
+                Ok(v) => {
+                    self.with_bucket(api, |b, now| b.succeeded(now));
+                    return Ok(v);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
