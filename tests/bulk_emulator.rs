@@ -5,10 +5,12 @@
 
 mod common;
 
+use common::fleet;
+
 use aws_sdk_iot::Client;
 use iot_warden::domain::device_keys::{build_csr, generate_key_pair, KeyKind};
 use iot_warden::domain::onboarding::job::{JobRow, JobState, RowStage};
-use iot_warden::domain::onboarding::{csr_matches_certificate, OnboardRow};
+use iot_warden::domain::onboarding::OnboardRow;
 use iot_warden::domain::pacing::RateLimits;
 use iot_warden::server::aws::{DynamoJobStore, JobStore, SdkIot};
 use iot_warden::server::bulk::{new_job_id, BulkOnboarding};
@@ -98,63 +100,14 @@ impl Fixture {
             .collect()
     }
 
-    /// The certificate ARNs attached to the thing.
-    async fn principals(&self, thing: &str) -> Vec<String> {
-        self.client
-            .list_thing_principals()
-            .thing_name(thing)
-            .send()
-            .await
-            .expect("list principals")
-            .principals()
-            .to_vec()
-    }
-
-    /// Every certificate in the account that certifies `csr`'s key.
-    async fn certificates_for(&self, csr: &str) -> Vec<String> {
-        let mut found = Vec::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let page = self
-                .client
-                .list_certificates()
-                .set_marker(marker.clone())
-                .page_size(250)
-                .send()
-                .await
-                .expect("list certificates");
-            for c in page.certificates() {
-                let id = c.certificate_id().unwrap();
-                let d = self
-                    .client
-                    .describe_certificate()
-                    .certificate_id(id)
-                    .send()
-                    .await
-                    .expect("describe certificate");
-                let pem = d
-                    .certificate_description()
-                    .and_then(|d| d.certificate_pem())
-                    .unwrap_or("");
-                if csr_matches_certificate(csr, pem) {
-                    found.push(id.to_string());
-                }
-            }
-            match page.next_marker() {
-                Some(m) => marker = Some(m.to_string()),
-                None => return found,
-            }
-        }
-    }
-
     /// The thing has exactly one certificate, it certifies the row's CSR, carries the
     /// policy, and no other certificate in the account has that key; the thing is in the group.
-    async fn assert_onboarded_once(&self, row: &OnboardRow) {
+    async fn assert_onboarded_once(&self, row: &OnboardRow, pems: &[(String, String)]) {
         let thing = &row.thing_name;
-        let principals = self.principals(thing).await;
+        let principals = fleet::principals(&self.client, thing).await;
         assert_eq!(principals.len(), 1, "{thing}: {principals:?}");
         let csr = row.csr_pem.as_deref().unwrap();
-        let certs = self.certificates_for(csr).await;
+        let certs = fleet::certificates_for(csr, pems);
         assert_eq!(certs.len(), 1, "{thing}: one certificate with its key, got {certs:?}");
         assert!(principals[0].ends_with(&certs[0]));
         let policies = self
@@ -201,8 +154,9 @@ async fn a_job_onboards_every_row_and_writes_the_result() {
     let seen = seen.into_inner().unwrap();
     assert!(seen.len() >= 6, "progress after every row: {seen:?}");
     assert!(seen.windows(2).all(|w| w[0].done <= w[1].done));
+    let pems = fleet::certificate_pems(&f.client).await;
     for (_, row) in &rows {
-        f.assert_onboarded_once(row).await;
+        f.assert_onboarded_once(row, &pems).await;
     }
     let csv = engine.result_csv(&id).await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
@@ -311,7 +265,8 @@ async fn a_resumed_job_finds_certificates_whose_answer_was_lost() {
     for (i, cert) in made.iter().enumerate() {
         assert_eq!(stored[i].certificate_id.as_ref(), Some(cert), "row {i} reused its certificate");
     }
+    let pems = fleet::certificate_pems(&f.client).await;
     for (_, row) in &rows {
-        f.assert_onboarded_once(row).await;
+        f.assert_onboarded_once(row, &pems).await;
     }
 }

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod fleet;
+
 use axum::body::Body;
 use axum::http::{header, Request, Response};
 use axum::Router;

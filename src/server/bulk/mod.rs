@@ -3,18 +3,19 @@
 //! resumes where it stopped.
 //!
 //! - `pacer`: per-API token buckets and back-off on throttling.
-//! - `row`: one device's idempotent steps, and how a resumed row finds a certificate whose
-//!   answer was lost.
+//! - `row`: one device's idempotent steps.
+//! - `recovery`: how a resumed job finds the certificates whose answer a stopped run lost.
 //! - `live`: the figures of running jobs, for progress polls.
 //!
 //! Every step is idempotent (CreateThing with the same configuration, group membership,
 //! attachments), and the one that is not, CreateCertificateFromCsr, is recorded before it is
-//! called: a resumed row looks for a certificate with its CSR's key first, so a job run twice
-//! never makes a second thing, certificate or attachment for a row.
+//! called: a resumed job first looks for certificates with those rows' keys, so a job run
+//! twice never makes a second thing, certificate or attachment for a row.
 
 mod existing;
 mod live;
 mod pacer;
+mod recovery;
 mod row;
 
 pub use existing::MAX_NAMES_PER_CHECK;
@@ -286,7 +287,11 @@ impl BulkOnboarding {
         if record.state.is_over() {
             return self.status(id).await;
         }
-        let rows = self.store.rows(id).await?;
+        let mut rows = self.store.rows(id).await?;
+        let found = recovery::recover_lost_certificates(self, id, &mut rows).await?;
+        if found > 0 {
+            tracing::info!(job = %id, found, "certificates of a stopped run found again");
+        }
         let live = Arc::new(LiveJob::new(record.clone(), JobCounts::of(&rows)));
         self.live
             .lock()

@@ -1,16 +1,12 @@
 //! One row's steps, each idempotent: CreateThing (same configuration → the same thing),
-//! AddThingToThingGroup, the certificate (found again if an earlier run made it), then
-//! AttachThingPrincipal and AttachPolicy. The error is one sentence for the result file.
+//! AddThingToThingGroup, the certificate (kept from an earlier run when it has one, see
+//! `recovery`), then AttachThingPrincipal and AttachPolicy. The error is one sentence for the
+//! result file.
 
 use super::BulkOnboarding;
-use crate::domain::onboarding::csr_matches_certificate;
 use crate::domain::onboarding::job::{JobRow, RowStage};
 use crate::domain::pacing::Api;
-use crate::server::aws::{certificate_id_of, AwsError};
-
-/// How far before the recorded request a certificate may be dated and still be the one it
-/// made: the console's clock and AWS's may disagree a little.
-const CLOCK_SLACK_SECONDS: i64 = 300;
+use crate::server::aws::AwsError;
 
 fn step_failed(step: &str, e: AwsError) -> String {
     format!("{step} failed: {e}.")
@@ -50,7 +46,7 @@ pub(super) async fn onboard(
 
     let (certificate_id, certificate_arn) = match (&row.certificate_id, &row.certificate_arn) {
         (Some(id), Some(arn)) => (id.clone(), arn.clone()),
-        _ => certificate(job, job_id, row, thing, csr).await?,
+        _ => certificate(job, job_id, row, csr).await?,
     };
     row.certificate_id = Some(certificate_id);
     row.certificate_arn = Some(certificate_arn.clone());
@@ -71,24 +67,14 @@ pub(super) async fn onboard(
     Ok(())
 }
 
-/// The row's certificate: the one an earlier run made if its answer was lost, else a new
-/// one. The request is recorded before it is made, so the next run knows to look.
+/// A new certificate for the row. The request is recorded before it is made, so that a run
+/// resumed after a crash knows to look for it first (`recovery`).
 async fn certificate(
     job: &BulkOnboarding,
     job_id: &str,
     row: &mut JobRow,
-    thing: &str,
     csr: &str,
 ) -> Result<(String, String), String> {
-    if let RowStage::CertificateRequested { at } = row.stage {
-        let found = find_certificate(job, thing, csr, at)
-            .await
-            .map_err(|e| step_failed("Look for the certificate an earlier run made", e))?;
-        if let Some(found) = found {
-            tracing::info!(job = %job_id, thing, certificate = %found.0, "resumed row: certificate found again");
-            return Ok(found);
-        }
-    }
     row.stage = RowStage::CertificateRequested {
         at: super::unix_now(),
     };
@@ -104,59 +90,4 @@ async fn certificate(
         .await
         .map_err(|e| step_failed("Create the certificate from the CSR", e))?;
     Ok((made.id, made.arn))
-}
-
-/// A certificate for the CSR's key: attached to the thing already, or made since the request
-/// was recorded (newest first, stopping at certificates older than that).
-async fn find_certificate(
-    job: &BulkOnboarding,
-    thing: &str,
-    csr: &str,
-    requested_at: i64,
-) -> Result<Option<(String, String)>, AwsError> {
-    let pacer = &job.pacer;
-    let principals = pacer
-        .call(Api::ListThingPrincipals, || job.registry.principals_of_thing(thing))
-        .await?;
-    for arn in principals {
-        if let Some(id) = certificate_id_of(&arn) {
-            if certifies(job, id, csr).await? {
-                return Ok(Some((id.to_string(), arn)));
-            }
-        }
-    }
-    let oldest = requested_at - CLOCK_SLACK_SECONDS;
-    let mut token: Option<String> = None;
-    loop {
-        let page = pacer
-            .call(Api::ListCertificates, || {
-                job.certificates.list_certificates(token.as_deref())
-            })
-            .await?;
-        for c in &page.items {
-            if c.created.is_some_and(|t| t < oldest) {
-                return Ok(None);
-            }
-            if certifies(job, &c.id, csr).await? {
-                return Ok(Some((c.id.clone(), c.arn.clone())));
-            }
-        }
-        match page.next_token {
-            Some(t) => token = Some(t),
-            None => return Ok(None),
-        }
-    }
-}
-
-async fn certifies(job: &BulkOnboarding, id: &str, csr: &str) -> Result<bool, AwsError> {
-    let record = job
-        .pacer
-        .call(Api::DescribeCertificate, || {
-            job.certificates.describe_certificate(id)
-        })
-        .await?;
-    Ok(record
-        .pem
-        .as_deref()
-        .is_some_and(|pem| csr_matches_certificate(csr, pem)))
 }

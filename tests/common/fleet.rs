@@ -1,0 +1,59 @@
+//! What the account holds, read through the SDK, for tests that must prove nothing was made
+//! twice.
+
+use aws_sdk_iot::Client;
+use iot_warden::domain::onboarding::csr_matches_certificate;
+
+/// Every certificate in the account: (id, PEM).
+pub async fn certificate_pems(client: &Client) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = client
+            .list_certificates()
+            .set_marker(marker.clone())
+            .page_size(250)
+            .send()
+            .await
+            .expect("list certificates");
+        for c in page.certificates() {
+            let id = c.certificate_id().unwrap().to_string();
+            let d = client
+                .describe_certificate()
+                .certificate_id(&id)
+                .send()
+                .await
+                .expect("describe certificate");
+            let pem = d
+                .certificate_description()
+                .and_then(|d| d.certificate_pem())
+                .unwrap_or("")
+                .to_string();
+            out.push((id, pem));
+        }
+        match page.next_marker() {
+            Some(m) => marker = Some(m.to_string()),
+            None => return out,
+        }
+    }
+}
+
+/// The ids of the certificates that certify `csr`'s key.
+pub fn certificates_for(csr: &str, pems: &[(String, String)]) -> Vec<String> {
+    pems.iter()
+        .filter(|(_, pem)| csr_matches_certificate(csr, pem))
+        .map(|(id, _)| id.clone())
+        .collect()
+}
+
+/// The principal ARNs attached to the thing.
+pub async fn principals(client: &Client, thing: &str) -> Vec<String> {
+    client
+        .list_thing_principals()
+        .thing_name(thing)
+        .send()
+        .await
+        .expect("list principals")
+        .principals()
+        .to_vec()
+}
