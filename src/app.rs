@@ -4,10 +4,11 @@ use crate::api::viewer::{current_viewer, Viewer};
 use crate::api::ApiError;
 use crate::domain::roles::Permission;
 use crate::pages::{
-    certificates_page::CertificatesPage, device_page::DevicePage, devices_page::DevicesPage,
-    home_page::HomePage, not_found_page::NotFoundPage, policies_page::PoliciesPage,
-    policy_editor_page::PolicyEditorPage, policy_page::PolicyPage, simulator_page::SimulatorPage,
-    thing_groups_page::ThingGroupsPage, thing_types_page::ThingTypesPage,
+    bulk_onboard::BulkOnboardPage, certificates_page::CertificatesPage, device_page::DevicePage,
+    devices_page::DevicesPage, home_page::HomePage, not_found_page::NotFoundPage,
+    onboard::OnboardPage, policies_page::PoliciesPage, policy_editor_page::PolicyEditorPage,
+    policy_page::PolicyPage, simulator_page::SimulatorPage, thing_groups_page::ThingGroupsPage,
+    thing_types_page::ThingTypesPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
@@ -83,6 +84,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/policies/:name/edit") view=PolicyEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/simulator") view=SimulatorPage ssr=SsrMode::Async/>
                     <Route path=path!("/certificates") view=CertificatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/onboard") view=OnboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/onboard/bulk") view=BulkOnboardPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
@@ -120,6 +123,12 @@ fn SignedInBar(viewer: Viewer) -> impl IntoView {
         let certificates = role
             .allows(Permission::ManageCertificates)
             .then(|| view! { <A href="/certificates">"Certificates"</A> });
+        let onboard = role.allows(Permission::Onboard).then(|| {
+            view! {
+                <A href="/onboard">"Onboard"</A>
+                <A href="/onboard/bulk">"Bulk onboard"</A>
+            }
+        });
         view! {
             <nav aria-label="Main">
                 <A href="/devices">"Devices"</A>
@@ -127,6 +136,7 @@ fn SignedInBar(viewer: Viewer) -> impl IntoView {
                 <A href="/thing-groups">"Thing groups"</A>
                 {policies}
                 {certificates}
+                {onboard}
             </nav>
         }
     });

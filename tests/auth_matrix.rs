@@ -9,7 +9,8 @@ use axum::http::{header, Request};
 use common::{body_text, TestApp, ORIGIN};
 use iot_warden::domain::roles::Role;
 
-/// Who may call what. `None` in the role column means "signed in without a role".
+/// Who may call what. `None` in the role column means "signed in without a role". A body
+/// that starts with `{` is sent as JSON (server functions taking structured input).
 struct Expect {
     path: &'static str,
     body: &'static str,
@@ -122,6 +123,92 @@ const TABLE: &[Expect] = &[
         anonymous: 401,
         no_role: 403,
         roles: [403, 403, 400],
+    },
+    // Onboarding: onboarding staff and admins. Refused input (400) proves the guard let the
+    // call through without creating anything.
+    Expect {
+        path: "/api/onboarding_catalog",
+        body: "",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 200, 200],
+    },
+    Expect {
+        path: "/api/check_new_thing_name",
+        body: "name=bad%20name!",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 400, 400],
+    },
+    Expect {
+        path: "/api/taken_thing_names",
+        body: "{\"names\":[\"sensor-001\"]}",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 200, 200],
+    },
+    Expect {
+        path: "/api/device_policy_summary",
+        body: "{\"policies\":[\"RestrictiveSensorPolicy\"],\"thing_name\":\"sensor-x\"}",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 200, 200],
+    },
+    Expect {
+        path: "/api/provision_device",
+        body: "{\"run_id\":\"bad\",\"request\":{\"thing_name\":\"x\",\"thing_type\":null,\"attributes\":[],\"groups\":[],\"policies\":[],\"certificate\":\"AwsGenerated\"}}",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 400, 400],
+    },
+    Expect {
+        path: "/api/device_run_status",
+        body: "run_id=run-12345678",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 200, 200],
+    },
+    Expect {
+        path: "/api/start_bulk_job",
+        body: "{\"rows\":[]}",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 400, 400],
+    },
+    Expect {
+        path: "/api/bulk_job_status",
+        body: "id=Bad",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 400, 400],
+    },
+    Expect {
+        path: "/api/cancel_bulk_job",
+        body: "id=Bad",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 400, 400],
+    },
+    Expect {
+        path: "/api/resume_bulk_job",
+        body: "id=Bad",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 400, 400],
+    },
+    Expect {
+        path: "/api/bulk_job_result",
+        body: "id=Bad",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 400, 400],
+    },
+    Expect {
+        path: "/api/list_bulk_jobs",
+        body: "",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 200, 200],
     },
 ];
 

@@ -108,7 +108,11 @@ impl Fixture {
         assert_eq!(principals.len(), 1, "{thing}: {principals:?}");
         let csr = row.csr_pem.as_deref().unwrap();
         let certs = fleet::certificates_for(csr, pems);
-        assert_eq!(certs.len(), 1, "{thing}: one certificate with its key, got {certs:?}");
+        assert_eq!(
+            certs.len(),
+            1,
+            "{thing}: one certificate with its key, got {certs:?}"
+        );
         assert!(principals[0].ends_with(&certs[0]));
         let policies = self
             .client
@@ -161,7 +165,10 @@ async fn a_job_onboards_every_row_and_writes_the_result() {
     let csv = engine.result_csv(&id).await.unwrap();
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 7, "{csv}");
-    assert!(lines[1].starts_with(&format!("2,{}-000,", f.prefix)), "{csv}");
+    assert!(
+        lines[1].starts_with(&format!("2,{}-000,", f.prefix)),
+        "{csv}"
+    );
     assert!(lines[1..].iter().all(|l| l.contains(",done,")), "{csv}");
     // The stored job says the same after the fact.
     let again = engine.status(&id).await.unwrap();
@@ -175,7 +182,10 @@ async fn a_row_failing_is_reported_and_the_rest_go_on() {
     let mut rows = f.rows(3);
     rows[1].1.policies = vec![format!("NoSuchPolicy-{}", f.prefix)];
     let id = new_job_id();
-    engine.create(id.clone(), rows.clone(), "onboarder").await.unwrap();
+    engine
+        .create(id.clone(), rows.clone(), "onboarder")
+        .await
+        .unwrap();
     let status = engine.run(&id, &|_| {}).await.unwrap();
     assert_eq!((status.counts.done, status.counts.failed), (2, 1));
     let (thing, error) = &status.recent_failures[0];
@@ -183,7 +193,13 @@ async fn a_row_failing_is_reported_and_the_rest_go_on() {
     assert!(error.starts_with("Attach policy NoSuchPolicy-"), "{error}");
     assert!(!error.contains("Exception"), "no AWS internals: {error}");
     let csv = engine.result_csv(&id).await.unwrap();
-    assert!(csv.lines().nth(2).unwrap().contains(",failed,Attach policy"), "{csv}");
+    assert!(
+        csv.lines()
+            .nth(2)
+            .unwrap()
+            .contains(",failed,Attach policy"),
+        "{csv}"
+    );
 }
 
 #[tokio::test]
@@ -194,7 +210,11 @@ async fn invalid_rows_are_refused_before_anything_is_stored() {
     rows[0].1.thing_name = "bad name!".into();
     rows[1].1.csr_pem = None;
     let id = new_job_id();
-    let e = engine.create(id.clone(), rows, "onboarder").await.unwrap_err().to_string();
+    let e = engine
+        .create(id.clone(), rows, "onboarder")
+        .await
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("Line 2 (bad name!)"), "{e}");
     assert!(e.contains("Line 3") && e.contains("no CSR"), "{e}");
     assert!(f.store().job(&id).await.unwrap().is_none());
@@ -209,7 +229,10 @@ async fn a_resumed_job_finds_certificates_whose_answer_was_lost() {
     let rows = f.rows(3);
     let id = new_job_id();
     let first = f.engine(&RateLimits::aws_defaults());
-    first.create(id.clone(), rows.clone(), "onboarder").await.unwrap();
+    first
+        .create(id.clone(), rows.clone(), "onboarder")
+        .await
+        .unwrap();
     let store = f.store();
     let requested_at = time::OffsetDateTime::now_utc().unix_timestamp();
     let mut made = Vec::new();
@@ -263,7 +286,11 @@ async fn a_resumed_job_finds_certificates_whose_answer_was_lost() {
     assert_eq!(status.counts.done, 3);
     let stored = store.rows(&id).await.unwrap();
     for (i, cert) in made.iter().enumerate() {
-        assert_eq!(stored[i].certificate_id.as_ref(), Some(cert), "row {i} reused its certificate");
+        assert_eq!(
+            stored[i].certificate_id.as_ref(),
+            Some(cert),
+            "row {i} reused its certificate"
+        );
     }
     let pems = fleet::certificate_pems(&f.client).await;
     for (_, row) in &rows {

@@ -105,7 +105,9 @@ async fn killed_and_run_again_it_finishes_with_one_certificate_per_device() {
     child.kill().unwrap(); // SIGKILL: no clean-up, the lease and half-done rows stay.
     let _ = child.wait();
     assert!(
-        progress_seen.iter().any(|l| l.contains("job cli-") && l.contains("created")),
+        progress_seen
+            .iter()
+            .any(|l| l.contains("job cli-") && l.contains("created")),
         "{progress_seen:?}"
     );
     assert!(!out.exists(), "the killed run wrote no result");
@@ -118,7 +120,10 @@ async fn killed_and_run_again_it_finishes_with_one_certificate_per_device() {
         }
         n
     };
-    assert!(partly > 0 && partly < devices.len(), "killed half way: {partly}");
+    assert!(
+        partly > 0 && partly < devices.len(),
+        "killed half way: {partly}"
+    );
 
     // The same command again: it resumes the job (after the dead run's lease ends).
     let again = onboard(&csv, &out, &[]).output().unwrap();
@@ -128,14 +133,21 @@ async fn killed_and_run_again_it_finishes_with_one_certificate_per_device() {
     assert!(said.contains("30 done, 0 failed of 30"), "{said}");
     let result = std::fs::read_to_string(&out).unwrap();
     assert_eq!(result.lines().count(), 31, "{result}");
-    assert!(result.lines().skip(1).all(|l| l.contains(",done,")), "{result}");
+    assert!(
+        result.lines().skip(1).all(|l| l.contains(",done,")),
+        "{result}"
+    );
 
     let pems = fleet::certificate_pems(&client).await;
     for (name, csr) in &devices {
         let principals = fleet::principals(&client, name).await;
         assert_eq!(principals.len(), 1, "{name}: {principals:?}");
         let certs = fleet::certificates_for(csr, &pems);
-        assert_eq!(certs, vec![principals[0].rsplit('/').next().unwrap().to_string()], "{name}");
+        assert_eq!(
+            certs,
+            vec![principals[0].rsplit('/').next().unwrap().to_string()],
+            "{name}"
+        );
     }
 }
 
@@ -160,7 +172,9 @@ async fn a_file_with_problems_creates_nothing() {
         assert!(found.is_err(), "{name} was not created");
     }
     // Bad options are refused before anything runs.
-    let bad = onboard(&csv, &out, &["--rate", "CreateWidget=3"]).output().unwrap();
+    let bad = onboard(&csv, &out, &["--rate", "CreateWidget=3"])
+        .output()
+        .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("CreateWidget"));
 }

@@ -205,7 +205,9 @@ pub async fn run(args: OnboardArgs) -> ExitCode {
     let id = job_id(&text, args.csr_dir.as_deref());
     match engine.record(&id).await {
         Ok(_) => {
-            say(&format!("resuming job {id} for this input; failed rows are tried again"));
+            say(&format!(
+                "resuming job {id} for this input; failed rows are tried again"
+            ));
             if let Err(e) = engine.reopen(&id).await {
                 say(&format!("cannot resume job {id}: {e}"));
                 return trouble();
@@ -221,7 +223,10 @@ pub async fn run(args: OnboardArgs) -> ExitCode {
                 }
             };
             let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-            if let Err(e) = engine.create(id.clone(), rows, &format!("cli:{user}")).await {
+            if let Err(e) = engine
+                .create(id.clone(), rows, &format!("cli:{user}"))
+                .await
+            {
                 say(&format!("the job could not be stored: {e}"));
                 return trouble();
             }

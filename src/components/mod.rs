@@ -1,5 +1,6 @@
 //! Pieces shared by pages.
 
+pub mod browser;
 mod error_box;
 mod loaded;
 mod require_role;

@@ -10,6 +10,7 @@ pub mod pacing;
 pub mod policy;
 pub mod policy_catalog;
 pub mod policy_editor;
+pub mod policy_summary;
 pub mod provisioning;
 pub mod roles;
 pub mod simulation;

@@ -38,6 +38,8 @@ impl Role {
             Permission::ViewPolicies => matches!(self, Role::Admin | Role::Auditor),
             Permission::ManagePolicies => self == Role::Admin,
             Permission::ManageCertificates => self == Role::Admin,
+            // Registering devices is the onboarding staff's job; admins may do it too.
+            Permission::Onboard => matches!(self, Role::Admin | Role::Onboarding),
         }
     }
 }
@@ -57,8 +59,11 @@ pub enum Permission {
     ViewPolicies,
     /// Create policy versions, change the default, delete versions, preview impact.
     ManagePolicies,
-    /// List certificates with their lifecycle facts; activate, deactivate, revoke.
+    /// List certificates with their lifecycle facts; activate, deactivate, revoke, rotate;
+    /// remove a device.
     ManageCertificates,
+    /// Register devices: the wizard and bulk jobs.
+    Onboard,
 }
 
 /// Maps IdP group names to roles, e.g. `warden-admins=admin,warden-auditors=auditor`.
@@ -169,6 +174,13 @@ mod tests {
             !Role::Auditor.allows(ManageCertificates)
                 && !Role::Onboarding.allows(ManageCertificates)
         );
+    }
+
+    #[test]
+    fn onboarding_staff_and_admins_onboard() {
+        assert!(Role::Onboarding.allows(Permission::Onboard));
+        assert!(Role::Admin.allows(Permission::Onboard));
+        assert!(!Role::Auditor.allows(Permission::Onboard));
     }
 
     #[test]

@@ -38,7 +38,7 @@ pub async fn build_state(
         ))
     })?;
     let iot = Arc::new(SdkIot::new(&sdk));
-    let shadows = Arc::new(SdkShadows::new(&sdk, data_endpoint));
+    let shadows = Arc::new(SdkShadows::new(&sdk, data_endpoint.clone()));
     let store = Arc::new(DynamoJobStore::new(&sdk, config.jobs.jobs_table.clone()));
     let bulk = Arc::new(BulkOnboarding::new(
         iot.clone(),
@@ -58,6 +58,8 @@ pub async fn build_state(
         certificates: Arc::new(Certificates::new(iot.clone(), iot.clone(), iot.clone())),
         provisioning: Arc::new(Provisioning::new(iot)),
         bulk,
+        runs: Arc::default(),
+        data_endpoint,
         config,
     })
 }

@@ -6,6 +6,7 @@ use crate::server::certificates::Certificates;
 use crate::server::config::Config;
 use crate::server::inventory::Inventory;
 use crate::server::policies::Policies;
+use crate::server::provisioning::board::RunBoard;
 use crate::server::provisioning::Provisioning;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -21,6 +22,11 @@ pub struct AppState {
     pub certificates: Arc<Certificates>,
     pub provisioning: Arc<Provisioning>,
     pub bulk: Arc<BulkOnboarding>,
+    /// Live status of wizard, rotation and removal runs, for polling pages.
+    pub runs: Arc<RunBoard>,
+    /// The account's IoT data endpoint (ATS) for device bundles; `None` against an emulator
+    /// (the SDK's endpoint override serves every API there).
+    pub data_endpoint: Option<String>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

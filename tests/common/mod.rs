@@ -122,10 +122,16 @@ impl TestApp {
         self.router.clone().oneshot(req).await.unwrap()
     }
 
-    /// POST to a server function the way the browser does: form-encoded, own Origin.
+    /// POST to a server function the way the browser does: form-encoded (JSON when the body
+    /// starts with `{`, for functions taking structured input), own Origin.
     pub async fn call(&self, path: &str, body: &str, cookie: Option<&str>) -> (u16, String) {
+        let content_type = if body.starts_with('{') {
+            "application/json"
+        } else {
+            "application/x-www-form-urlencoded"
+        };
         let mut req = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_TYPE, content_type)
             .header(header::ORIGIN, ORIGIN)
             .header(header::ACCEPT, "application/json");
         if let Some(c) = cookie {

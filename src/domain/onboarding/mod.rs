@@ -8,6 +8,7 @@
 //!   `attr.<name>`).
 //! - `csv_plan`: reads the file and checks every row against the rules and what exists.
 //! - `plan`: the resulting plan and its types, shared with the browser.
+//! - `request`: the checks of one device's request (the wizard, and each bulk row).
 //! - `job`: a bulk job's rows and stages, its progress figures and the result CSV.
 
 pub mod columns;
@@ -15,9 +16,11 @@ pub mod csr;
 pub mod csv_plan;
 pub mod job;
 pub mod plan;
+pub mod request;
 pub mod rules;
 
 pub use columns::ATTRIBUTE_PREFIX;
 pub use csr::{check_csr_pem, csr_matches_certificate, CsrFacts};
 pub use csv_plan::{plan_csv, LIST_SEPARATOR, MAX_ROWS};
 pub use plan::{Existing, OnboardPlan, OnboardRow, PlanCounts, PlannedRow, RowStatus};
+pub use request::request_problems;

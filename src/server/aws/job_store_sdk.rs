@@ -273,9 +273,7 @@ impl JobStore for DynamoJobStore {
             .expression_attribute_values(":s", s(state.as_str()))
             .send()
             .await
-            .map_err(|e| {
-                AwsError::from_sdk(e, "record the job's state", &format!("Job {id}"))
-            })?;
+            .map_err(|e| AwsError::from_sdk(e, "record the job's state", &format!("Job {id}")))?;
         Ok(())
     }
 
@@ -303,7 +301,11 @@ impl JobStore for DynamoJobStore {
             Err(SdkError::ServiceError(e)) if e.err().is_conditional_check_failed_exception() => {
                 Ok(false)
             }
-            Err(e) => Err(AwsError::from_sdk(e, "take the job's lease", &format!("Job {id}"))),
+            Err(e) => Err(AwsError::from_sdk(
+                e,
+                "take the job's lease",
+                &format!("Job {id}"),
+            )),
         }
     }
 
@@ -327,7 +329,11 @@ impl JobStore for DynamoJobStore {
             Err(SdkError::ServiceError(e)) if e.err().is_conditional_check_failed_exception() => {
                 Ok(())
             }
-            Err(e) => Err(AwsError::from_sdk(e, "give up the job's lease", &format!("Job {id}"))),
+            Err(e) => Err(AwsError::from_sdk(
+                e,
+                "give up the job's lease",
+                &format!("Job {id}"),
+            )),
         }
     }
 

@@ -4,7 +4,9 @@
 
 use super::BulkOnboarding;
 use crate::domain::onboarding::plan::Existing;
+use crate::domain::onboarding::rules::check_policy_name;
 use crate::domain::pacing::Api;
+use crate::domain::policy_summary::{summarize, PolicySummary};
 use crate::server::service_error::ServiceError;
 use futures::{StreamExt, TryStreamExt};
 use std::collections::BTreeSet;
@@ -28,6 +30,21 @@ impl BulkOnboarding {
         })
     }
 
+    /// What `policies` let a device named `thing` do: the wizard's policy step.
+    pub async fn policy_summary(
+        &self,
+        policies: &[String],
+        thing: &str,
+    ) -> Result<PolicySummary, ServiceError> {
+        let mut documents = Vec::with_capacity(policies.len());
+        for name in policies {
+            check_policy_name(name).map_err(ServiceError::Invalid)?;
+            let record = self.certificates.get_policy(name).await?;
+            documents.push((record.name, record.document));
+        }
+        Ok(summarize(&documents, thing))
+    }
+
     /// Which of `names` are things already.
     pub async fn taken_names(&self, names: &[String]) -> Result<BTreeSet<String>, ServiceError> {
         if names.len() > MAX_NAMES_PER_CHECK {
@@ -35,14 +52,16 @@ impl BulkOnboarding {
                 "Check at most {MAX_NAMES_PER_CHECK} names at a time."
             )));
         }
-        let unique: BTreeSet<&String> = names.iter().collect();
+        // Owned names: a stream of borrowed ones trips the compiler's lifetime inference
+        // inside a server function's future.
+        let unique: BTreeSet<String> = names.iter().cloned().collect();
         let found: Vec<Option<String>> = futures::stream::iter(unique)
-            .map(|name| async move {
+            .map(|name: String| async move {
                 let arn = self
                     .pacer
-                    .call(Api::DescribeThing, || self.aws.find_thing(name))
+                    .call(Api::DescribeThing, || self.aws.find_thing(&name))
                     .await?;
-                Ok::<_, ServiceError>(arn.map(|_| name.clone()))
+                Ok::<_, ServiceError>(arn.map(|_| name))
             })
             .buffer_unordered(self.concurrency)
             .try_collect()

@@ -89,7 +89,8 @@ impl LiveJob {
 
     pub(super) fn status(&self) -> JobStatus {
         let inner = self.lock();
-        let settled = (inner.counts.done + inner.counts.failed).saturating_sub(inner.settled_before);
+        let settled =
+            (inner.counts.done + inner.counts.failed).saturating_sub(inner.settled_before);
         let (rate, eta) = if inner.state.is_over() {
             (0.0, None)
         } else {

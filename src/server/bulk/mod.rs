@@ -271,7 +271,9 @@ impl BulkOnboarding {
                 let now = unix_now();
                 match store.claim(&id, &owner, now, now + LEASE_SECONDS).await {
                     Ok(true) => {}
-                    Ok(false) => tracing::error!(job = %id, "the job's lease was taken by another run"),
+                    Ok(false) => {
+                        tracing::error!(job = %id, "the job's lease was taken by another run")
+                    }
                     Err(e) => tracing::warn!(job = %id, "lease not renewed: {e}"),
                 }
             }
@@ -439,10 +441,7 @@ impl BulkOnboarding {
             .into_iter()
             .take(limit)
             .map(|j| {
-                let state = self
-                    .live_job(&j.id)
-                    .map(|l| l.state())
-                    .unwrap_or(j.state);
+                let state = self.live_job(&j.id).map(|l| l.state()).unwrap_or(j.state);
                 JobSummary {
                     id: j.id,
                     state,

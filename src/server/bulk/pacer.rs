@@ -60,7 +60,12 @@ impl Pacer {
                 Err(e) if e.kind == AwsErrorKind::Throttled && attempt + 1 < MAX_ATTEMPTS => {
                     self.with_bucket(api, |b, now| b.throttled(now));
                     let delay = backoff_delay(attempt, rand::random::<f64>());
-                    tracing::debug!(api = api.aws_name(), attempt, delay, "throttled; backing off");
+                    tracing::debug!(
+                        api = api.aws_name(),
+                        attempt,
+                        delay,
+                        "throttled; backing off"
+                    );
                     tokio::time::sleep(Duration::from_secs_f64(delay)).await;
                     attempt += 1;
                 }

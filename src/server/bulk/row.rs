@@ -60,7 +60,9 @@ pub(super) async fn onboard(
 
     for policy in &device.policies {
         pacer
-            .call(Api::AttachPolicy, || aws.attach_policy(policy, &certificate_arn))
+            .call(Api::AttachPolicy, || {
+                aws.attach_policy(policy, &certificate_arn)
+            })
             .await
             .map_err(|e| step_failed(&format!("Attach policy {policy} to the certificate"), e))?;
     }

@@ -2,21 +2,21 @@
 //! attachment) step by step, publishing each step's status as it goes, and on a failure
 //! undoes, in reverse, everything the run created.
 //!
-//! - `validate`: the checks a request passes before any AWS call.
 //! - `undo`: what each created resource needs to go away again.
+//! - `board`: the latest status of each run a page is watching.
 //!
 //! Live status: [`Provisioning::provision`] calls `report` with the whole [`ProvisionRun`]
 //! after every change (a step starts, ends, is undone; the run's state changes). A caller
 //! that serves a polling page keeps the latest copy (a `tokio::sync::watch` sender's
 //! `send_replace`, or a map entry behind a mutex) and answers polls from it.
 
+pub mod board;
 mod undo;
-mod validate;
 
 #[cfg(test)]
 mod tests;
 
-pub use validate::problems;
+pub use crate::domain::onboarding::request_problems as problems;
 
 use crate::domain::onboarding::rules::check_thing_name;
 use crate::domain::provisioning::{
@@ -159,7 +159,7 @@ impl Provisioning {
         req: &ProvisionRequest,
         report: &(dyn Fn(&ProvisionRun) + Send + Sync),
     ) -> Result<ProvisionOutcome, ProvisionError> {
-        let problems = validate::problems(req, (self.now)());
+        let problems = problems(req, (self.now)());
         if !problems.is_empty() {
             return Err(ServiceError::Invalid(problems.join(" ")).into());
         }

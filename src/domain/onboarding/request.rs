@@ -1,5 +1,5 @@
-//! Every check a request must pass before anything is created: the same rules the wizard
-//! (and the bulk planner) run in the browser.
+//! Every check a one-device request must pass before anything is created. The wizard runs
+//! these in the browser as the user types; the server runs them again before any AWS call.
 
 use crate::domain::onboarding::check_csr_pem;
 use crate::domain::onboarding::rules::{
@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 
 /// One sentence per problem, in the order of the wizard's fields; empty when the request
 /// may run. `now` (Unix seconds) is for a brought certificate's validity.
-pub fn problems(req: &ProvisionRequest, now: i64) -> Vec<String> {
+pub fn request_problems(req: &ProvisionRequest, now: i64) -> Vec<String> {
     let mut out = Vec::new();
     let mut check = |r: Result<(), String>| {
         if let Err(e) = r {

@@ -1,0 +1,169 @@
+//! Onboarding (onboarding staff and admins): what the wizards pick from, the one-device
+//! create with live steps, and bulk jobs.
+
+use super::ApiError;
+use crate::domain::onboarding::job::{JobStatus, JobSummary};
+use crate::domain::onboarding::{Existing, OnboardRow};
+use crate::domain::policy_summary::PolicySummary;
+use crate::domain::provisioning::{ProvisionOutcome, ProvisionRequest, ProvisionRun};
+#[cfg(feature = "ssr")]
+use crate::domain::roles::Permission;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use server_fn::codec::Json;
+
+/// The account's thing types, groups and policies, and the data endpoint for bundles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OnboardingChoices {
+    pub existing: Existing,
+    /// `host` of the account's IoT data endpoint, when known.
+    pub data_endpoint: Option<String>,
+}
+
+#[server(prefix = "/api", endpoint = "onboarding_catalog")]
+pub async fn onboarding_catalog() -> Result<OnboardingChoices, ApiError> {
+    use super::guard::{answer, require};
+    let (state, _) = require(Permission::Onboard).await?;
+    let existing = answer(state.bulk.catalog().await)?;
+    Ok(OnboardingChoices {
+        existing,
+        data_endpoint: state
+            .data_endpoint
+            .as_deref()
+            .map(|e| e.trim_start_matches("https://").to_string()),
+    })
+}
+
+/// Step 1's check: the name follows AWS's rule and no thing has it.
+#[server(prefix = "/api", endpoint = "check_new_thing_name")]
+pub async fn check_new_thing_name(#[server(default)] name: String) -> Result<(), ApiError> {
+    use super::guard::{answer, require};
+    let (state, _) = require(Permission::Onboard).await?;
+    answer(state.provisioning.check_thing_name(&name).await)
+}
+
+/// Which of `names` are taken (at most 1,000 per call; the bulk page asks in chunks).
+#[server(prefix = "/api", endpoint = "taken_thing_names", input = Json)]
+pub async fn taken_thing_names(names: Vec<String>) -> Result<Vec<String>, ApiError> {
+    use super::guard::{answer, require};
+    let (state, _) = require(Permission::Onboard).await?;
+    answer(state.bulk.taken_names(&names).await).map(|set| set.into_iter().collect())
+}
+
+/// What the chosen policies let the device do.
+#[server(prefix = "/api", endpoint = "device_policy_summary", input = Json)]
+pub async fn device_policy_summary(
+    policies: Vec<String>,
+    thing_name: String,
+) -> Result<PolicySummary, ApiError> {
+    use super::guard::{answer, require};
+    let (state, _) = require(Permission::Onboard).await?;
+    answer(state.bulk.policy_summary(&policies, &thing_name).await)
+}
+
+/// Creates one device. `run_id` is the page's name for the run; poll
+/// [`device_run_status`] with it for live steps while this call is under way. An AWS-made
+/// private key is in this one answer and nowhere else.
+#[server(prefix = "/api", endpoint = "provision_device", input = Json)]
+pub async fn provision_device(
+    run_id: String,
+    request: ProvisionRequest,
+) -> Result<ProvisionOutcome, ApiError> {
+    use super::guard::{answer, fail, require};
+    use crate::server::provisioning::board::is_valid_run_id;
+    let (state, user) = require(Permission::Onboard).await?;
+    if !is_valid_run_id(&run_id) {
+        return Err(fail(ApiError::Invalid("The run id is malformed.".into())));
+    }
+    let board = state.runs.clone();
+    let owner = user.subject.clone();
+    let result = state
+        .provisioning
+        .provision(&request, &|run| board.publish(&owner, &run_id, run))
+        .await
+        .map_err(crate::server::service_error::ServiceError::from);
+    match &result {
+        Ok(o) => {
+            tracing::info!(user = %user.username, thing = %o.thing_name, certificate = %o.certificate_id, "device onboarded")
+        }
+        Err(e) => {
+            tracing::warn!(user = %user.username, thing = %request.thing_name, "device not onboarded: {e}")
+        }
+    }
+    answer(result)
+}
+
+/// The latest status of a run this user started; `None` before its first step.
+#[server(prefix = "/api", endpoint = "device_run_status")]
+pub async fn device_run_status(
+    #[server(default)] run_id: String,
+) -> Result<Option<ProvisionRun>, ApiError> {
+    use super::guard::require;
+    let (state, user) = require(Permission::Onboard).await?;
+    Ok(state.runs.get(&user.subject, &run_id))
+}
+
+/// One row of a bulk job as the browser sends it: the CSV line and the device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkRow {
+    pub line: u32,
+    pub device: OnboardRow,
+}
+
+/// Stores a bulk job (every row with its CSR) and starts it.
+#[server(prefix = "/api", endpoint = "start_bulk_job", input = Json)]
+pub async fn start_bulk_job(rows: Vec<BulkRow>) -> Result<JobStatus, ApiError> {
+    use super::guard::{answer, require};
+    let (state, user) = require(Permission::Onboard).await?;
+    let id = crate::server::bulk::new_job_id();
+    let rows = rows.into_iter().map(|r| (r.line, r.device)).collect();
+    answer(state.bulk.create(id.clone(), rows, &user.username).await)?;
+    state.bulk.start(&id);
+    answer(state.bulk.status(&id).await)
+}
+
+#[server(prefix = "/api", endpoint = "bulk_job_status")]
+pub async fn bulk_job_status(#[server(default)] id: String) -> Result<JobStatus, ApiError> {
+    use super::guard::{answer, require};
+    let (state, _) = require(Permission::Onboard).await?;
+    answer(state.bulk.status(&id).await)
+}
+
+#[server(prefix = "/api", endpoint = "cancel_bulk_job")]
+pub async fn cancel_bulk_job(#[server(default)] id: String) -> Result<JobStatus, ApiError> {
+    use super::guard::{answer, require};
+    let (state, user) = require(Permission::Onboard).await?;
+    let result = state.bulk.cancel(&id).await;
+    if result.is_ok() {
+        tracing::info!(user = %user.username, job = %id, "onboarding job cancel asked");
+    }
+    answer(result)
+}
+
+/// Runs a stopped job again: failed rows are retried, rows not begun begin.
+#[server(prefix = "/api", endpoint = "resume_bulk_job")]
+pub async fn resume_bulk_job(#[server(default)] id: String) -> Result<JobStatus, ApiError> {
+    use super::guard::{answer, require};
+    let (state, user) = require(Permission::Onboard).await?;
+    let result = state.bulk.resume(&id).await;
+    if result.is_ok() {
+        tracing::info!(user = %user.username, job = %id, "onboarding job resumed");
+    }
+    answer(result)
+}
+
+/// The per-row result CSV.
+#[server(prefix = "/api", endpoint = "bulk_job_result")]
+pub async fn bulk_job_result(#[server(default)] id: String) -> Result<String, ApiError> {
+    use super::guard::{answer, require};
+    let (state, _) = require(Permission::Onboard).await?;
+    answer(state.bulk.result_csv(&id).await)
+}
+
+/// The 20 most recent jobs.
+#[server(prefix = "/api", endpoint = "list_bulk_jobs")]
+pub async fn list_bulk_jobs() -> Result<Vec<JobSummary>, ApiError> {
+    use super::guard::{answer, require};
+    let (state, _) = require(Permission::Onboard).await?;
+    answer(state.bulk.jobs(20).await)
+}

@@ -1,0 +1,141 @@
+//! Step 4: everything the user chose, the AWS calls it makes, and their live status once
+//! "Create" is pressed (polled every 300 ms while the create call is under way). A failed
+//! step undoes the run; the page says what failed and why, and Back stays possible.
+
+use super::{BackButton, CertChoice, Wizard};
+use crate::api::onboarding::{device_run_status, provision_device};
+use crate::api::ApiError;
+use crate::components::browser::{pause, random_id};
+use crate::components::ErrorBox;
+use crate::domain::provisioning::{ProvisionRun, RunState, StepStatus};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub(super) fn ReviewStep(w: Wizard) -> impl IntoView {
+    let request = w.request();
+    let run: RwSignal<ProvisionRun> = RwSignal::new(ProvisionRun::planned(&request));
+    let running = RwSignal::new(false);
+    let error: RwSignal<Option<ApiError>> = RwSignal::new(None);
+    let create = move |_| {
+        if running.get_untracked() {
+            return;
+        }
+        let request = w.request();
+        running.set(true);
+        error.set(None);
+        run.set(ProvisionRun::planned(&request));
+        let run_id = random_id("run");
+        let finished = RwSignal::new(false);
+        let poll_id = run_id.clone();
+        spawn_local(async move {
+            while !finished.get_untracked() {
+                pause(300).await;
+                if let Ok(Some(r)) = device_run_status(poll_id.clone()).await {
+                    if !finished.get_untracked() {
+                        run.set(r);
+                    }
+                }
+            }
+        });
+        spawn_local(async move {
+            let result = provision_device(run_id.clone(), request).await;
+            finished.set(true);
+            match result {
+                Ok(outcome) => {
+                    run.update(|r| {
+                        r.steps = outcome.steps.clone();
+                        r.state = RunState::Succeeded;
+                    });
+                    w.outcome.set(Some(outcome));
+                    running.set(false);
+                    w.step.set(5);
+                }
+                Err(e) => {
+                    // The run's final steps (what was undone) are on the board.
+                    if let Ok(Some(r)) = device_run_status(run_id).await {
+                        run.set(r);
+                    }
+                    error.set(Some(e));
+                    running.set(false);
+                }
+            }
+        });
+    };
+    let attributes = request
+        .attributes
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let certificate = match w.cert.get_untracked() {
+        CertChoice::BrowserKey => format!(
+            "from a {} key made in this browser (only the CSR is sent)",
+            w.key_kind.get_untracked().label()
+        ),
+        CertChoice::AwsKey => "made by AWS with its key pair (the key is shown once)".to_string(),
+        CertChoice::Bring => "your certificate, registered without a CA".to_string(),
+    };
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "none".to_string()
+        } else {
+            items.join(", ")
+        }
+    };
+    view! {
+        <h2>"Review and create"</h2>
+        <dl id="review" class="facts">
+            <dt>"Thing"</dt><dd>{request.thing_name.clone()}</dd>
+            <dt>"Thing type"</dt><dd>{request.thing_type.clone().unwrap_or_else(|| "none".into())}</dd>
+            <dt>"Attributes"</dt><dd>{if attributes.is_empty() { "none".to_string() } else { attributes }}</dd>
+            <dt>"Thing groups"</dt><dd>{list(&request.groups)}</dd>
+            <dt>"Certificate"</dt><dd>{certificate}</dd>
+            <dt>"Policies"</dt><dd>{list(&request.policies)}</dd>
+        </dl>
+        <h3>"AWS calls"</h3>
+        <RunSteps run=run.into()/>
+        {move || error.get().map(|e| view! { <div id="run-error"><ErrorBox error=e/></div> })}
+        <div class="wizard-nav">
+            {move || (!running.get()).then(|| view! { <BackButton w/> })}
+            <button type="button" id="create-device" class="primary" on:click=create disabled=move || running.get()>
+                {move || if running.get() { "Creating…" } else if error.get().is_some() { "Try again" } else { "Create the device" }}
+            </button>
+        </div>
+    }
+    .into_any()
+}
+
+/// A run's steps with their status, for the wizard and the certificate pages.
+#[component]
+pub fn RunSteps(run: Signal<ProvisionRun>) -> impl IntoView {
+    view! {
+        <ol id="run-steps" class="run-steps" aria-live="polite">
+            {move || run.get().steps.into_iter().map(|s| {
+                let (status, note) = match &s.status {
+                    StepStatus::Pending => ("pending", String::new()),
+                    StepStatus::Running => ("running", "running…".to_string()),
+                    StepStatus::Done => ("done", "done".to_string()),
+                    StepStatus::Failed(e) => ("failed", format!("failed: {e}")),
+                    StepStatus::Undone => ("undone", "undone".to_string()),
+                    StepStatus::UndoFailed(e) => ("undo-failed", format!("could not be undone: {e}")),
+                };
+                view! {
+                    <li class=format!("run-step step-{status}") data-status=status>
+                        <span class="label">{s.label}</span>
+                        " " <span class="step-status">{note}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+        {move || match run.get().state {
+            RunState::Failed { left_behind, .. } if !left_behind.is_empty() => Some(view! {
+                <div class="warning" id="left-behind">
+                    <p>"Left behind for an admin to remove:"</p>
+                    <ul>{left_behind.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                </div>
+            }),
+            _ => None,
+        }}
+    }
+}
