@@ -13,3 +13,5 @@ unset AWS_SESSION_TOKEN AWS_PROFILE
 export WARDEN_OIDC_ISSUER="http://127.0.0.1:${IDP_PORT}"
 export WARDEN_OIDC_CLIENT_ID=iot-warden-local
 export WARDEN_OIDC_CLIENT_SECRET=local-dev-secret-not-for-production
+# DynamoDB table of the console's bulk-onboarding jobs (seed.py creates it).
+export WARDEN_JOBS_TABLE="${WARDEN_JOBS_TABLE:-iot-warden-onboarding-jobs}"

@@ -5,7 +5,9 @@ skipped, nothing is duplicated.
     .tools/venv/bin/python stack/seed.py [--large N] [--threads T]
 
 Endpoint and region come from AWS_ENDPOINT_URL and AWS_REGION (source stack/env.sh).
-Device keys and certificates are written to .stack/devices/<thing>/ (--device-dir) for demos.
+Device keys and certificates are written to $STACK_STATE_DIR/devices/<thing>/ (default
+.stack/devices, --device-dir) for demos. The onboarding jobs table is named by
+WARDEN_JOBS_TABLE (default iot-warden-onboarding-jobs).
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DEVICE_DIR = ROOT / ".stack" / "devices"
+# Next to the stack's pids and logs (start.sh's STACK_STATE_DIR), so that a second stack
+# instance does not overwrite the device files of the first.
+DEFAULT_DEVICE_DIR = Path(os.environ.get("STACK_STATE_DIR") or ROOT / ".stack") / "devices"
 
 THING_TYPE = "IndustrialSensor"
 POLICY_NAME = "RestrictiveSensorPolicy"
@@ -57,6 +61,9 @@ CSR_SENSORS = {"sensor-003"}  # certificate from an EC P-256 CSR; the others Cre
 GROUP = "IndustrialSensors"
 LARGE_GROUP = "FleetScale"
 TABLE = "IoTSecurityEvents"
+# Bulk-onboarding job state of the console (docs/contract.md): partition key `job`, sort key
+# `item`, both strings; on-demand; no index. Created empty.
+JOBS_TABLE = os.environ.get("WARDEN_JOBS_TABLE") or "iot-warden-onboarding-jobs"
 EVENT_COUNT = 300
 EVENT_DAYS = 30
 TTL_DAYS = 90
@@ -284,6 +291,26 @@ def ensure_table(dynamodb) -> bool:
     return False
 
 
+def ensure_jobs_table(dynamodb) -> None:
+    if exists(dynamodb.describe_table, TableName=JOBS_TABLE):
+        log(f"table {JOBS_TABLE}: exists")
+        return
+    dynamodb.create_table(
+        TableName=JOBS_TABLE,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": "job", "AttributeType": "S"},
+            {"AttributeName": "item", "AttributeType": "S"},
+        ],
+        KeySchema=[
+            {"AttributeName": "job", "KeyType": "HASH"},
+            {"AttributeName": "item", "KeyType": "RANGE"},
+        ],
+    )
+    dynamodb.get_waiter("table_exists").wait(TableName=JOBS_TABLE, WaiterConfig={"Delay": 1})
+    log(f"table {JOBS_TABLE}: created (on-demand, key job + item)")
+
+
 # --- security events -------------------------------------------------------------------------
 
 DEVICE_IPS = {"sensor-001": "10.20.1.11", "sensor-002": "10.20.2.12", "sensor-003": "10.20.3.13"}
@@ -460,7 +487,8 @@ def main() -> None:
                         help="also create N things fleet-00001… for scale checks")
     parser.add_argument("--threads", type=int, default=4, help="threads for --large (default 4)")
     parser.add_argument("--device-dir", type=Path, default=DEFAULT_DEVICE_DIR,
-                        help="where device keys and certificates go (default .stack/devices)")
+                        help="where device keys and certificates go "
+                             "(default $STACK_STATE_DIR/devices, else .stack/devices)")
     args = parser.parse_args()
 
     started = time.monotonic()
@@ -472,6 +500,7 @@ def main() -> None:
         ensure_sensor(iot, index, thing, args.device_dir)
     ensure_shadows(iot_data)
     ensure_events(dynamodb, table, ensure_table(dynamodb))
+    ensure_jobs_table(dynamodb)
     log(f"demo fleet ready in {time.monotonic() - started:.1f} s")
     if args.large > 0:
         seed_large(iot, args.large, max(1, args.threads))

@@ -18,6 +18,8 @@ What is patched (see /work/shared/emulator-notes.md for what moto gets wrong):
 - Onboarding and certificate lifecycle (warden_lifecycle.py): ListCertificates paging,
   REVOKED is final, idempotent CreateThing and thing-name rules, MalformedPolicyException,
   CertificateValidationException for a PEM that is not a certificate.
+- Opt-in AWS-shaped throttling of IoT operations (warden_throttle.py): env
+  WARDEN_EMULATOR_THROTTLE="CreateThing=5,AttachPolicy=5" or POST /warden-emulator/throttle.
 """
 
 from __future__ import annotations
@@ -44,6 +46,14 @@ from moto.iot import models as iot_models
 from moto.iot.exceptions import InvalidRequestException
 
 from warden_lifecycle import apply_lifecycle_patches  # sibling module (this file runs as a script)
+from warden_throttle import (
+    ENV_VARIABLE as THROTTLE_ENV,
+    THROTTLED_SERVICES,
+    Throttle,
+    control_app,
+    iot_operation_names,
+    throttled_response,
+)
 
 EXPECTED_MOTO = "5.2.5"
 
@@ -129,7 +139,7 @@ def _naive_utc(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
-def apply_patches(ca: LocalCA) -> None:
+def apply_patches(ca: LocalCA, throttle: Throttle | None = None) -> None:
     if moto.__version__ != EXPECTED_MOTO:
         print(
             f"warden_moto: written for moto {EXPECTED_MOTO}, found {moto.__version__}",
@@ -221,6 +231,12 @@ def apply_patches(ca: LocalCA) -> None:
     original_call_action = BaseResponse.call_action
 
     def call_action(self):
+        if (
+            throttle is not None
+            and self.service_name in THROTTLED_SERVICES
+            and not throttle.admit(self._get_action())
+        ):
+            return throttled_response()
         try:
             return original_call_action(self)
         except NotImplementedError as err:
@@ -258,9 +274,15 @@ def serve(host: str, port: int) -> None:
         create_backend_app,
     )
 
+    throttle = Throttle(iot_operation_names())
+    spec = os.environ.get(THROTTLE_ENV, "")
+    try:
+        throttle.configure(throttle.parse(spec))
+    except ValueError as err:
+        sys.exit(f"warden_moto: {THROTTLE_ENV}={spec!r}: {err}")
     ca = LocalCA()
-    apply_patches(ca)
-    app = DomainDispatcherApplication(create_backend_app)
+    apply_patches(ca, throttle)
+    app = control_app(throttle, DomainDispatcherApplication(create_backend_app))
     server = make_server(host, port, app, threaded=True, request_handler=MotoRequestHandler)
 
     def stop(signum, frame):
@@ -272,6 +294,8 @@ def serve(host: str, port: int) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print(f"warden-moto {moto.__version__} listening on http://{host}:{port}", flush=True)
+    if throttle.snapshot():
+        print(f"throttling IoT operations (requests/s): {throttle.snapshot()}", flush=True)
     server.serve_forever()
 
 

@@ -24,13 +24,15 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(command, port_variable, health_path, cwd=None):
-    """Runs `command` with $port_variable set to a free port until `health_path` answers;
-    yields the base URL and stops the process afterwards."""
+def running_server(command, port_variable, health_path, cwd=None, extra_env=None):
+    """Runs `command` with $port_variable set to a free port (and `extra_env`) until
+    `health_path` answers; yields the base URL and stops the process afterwards."""
     port = _free_port()
     # The servers' own defaults are what these tests check: settings a surrounding stack
     # exported (stack/env.sh, scripts/test.sh) must not leak in.
-    env = {k: v for k, v in os.environ.items() if k not in ("IDP_REDIRECT_URIS", "IDP_JWKS_FILE", "WARDEN_PORT")}
+    leaky = ("IDP_REDIRECT_URIS", "IDP_JWKS_FILE", "WARDEN_PORT", "WARDEN_EMULATOR_THROTTLE")
+    env = {k: v for k, v in os.environ.items() if k not in leaky}
+    env.update(extra_env or {})
     proc = subprocess.Popen(
         command,
         cwd=cwd,
@@ -61,9 +63,9 @@ def running_server(command, port_variable, health_path, cwd=None):
             proc.wait()
 
 
-def running_emulator():
+def running_emulator(**extra_env):
     """A fresh emulator (empty state) on a free port."""
-    return running_server([sys.executable, str(LAUNCHER)], "MOTO_PORT", "/moto-api/")
+    return running_server([sys.executable, str(LAUNCHER)], "MOTO_PORT", "/moto-api/", extra_env=extra_env)
 
 
 def client(service, endpoint):
@@ -73,7 +75,8 @@ def client(service, endpoint):
         region_name="us-east-1",
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
-        config=Config(retries={"max_attempts": 1}),
+        # total_max_attempts: botocore reads "max_attempts" as retries *after* the first attempt.
+        config=Config(retries={"total_max_attempts": 1}),
     )
 
 

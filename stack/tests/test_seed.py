@@ -35,10 +35,12 @@ def seeded(tmp_path_factory):
     device_dir = tmp_path_factory.mktemp("devices")
     with running_emulator() as url:
 
-        def seed(*args):
+        def seed(*args, **extra_env):
+            # The defaults are what is checked: a table name exported by stack/env.sh must not leak in.
+            env = {k: v for k, v in os.environ.items() if k != "WARDEN_JOBS_TABLE"}
             result = subprocess.run(
                 [sys.executable, str(STACK_DIR / "seed.py"), "--device-dir", str(device_dir), *args],
-                env=dict(os.environ, AWS_ENDPOINT_URL=url, AWS_REGION="us-east-1"),
+                env=dict(env, AWS_ENDPOINT_URL=url, AWS_REGION="us-east-1", **extra_env),
                 capture_output=True,
                 text=True,
                 timeout=300,
@@ -56,6 +58,7 @@ def fleet_snapshot(url):
         "things": sorted(t["thingName"] for t in iot.list_things(maxResults=250)["things"]),
         "certificates": sorted(c["certificateId"] for c in iot.list_certificates()["certificates"]),
         "events": ddb.scan(TableName="IoTSecurityEvents", Select="COUNT")["Count"],
+        "tables": sorted(ddb.list_tables()["TableNames"]),
         "policy_versions": len(iot.list_policy_versions(policyName="RestrictiveSensorPolicy")["policyVersions"]),
     }
 
@@ -150,6 +153,31 @@ def test_events_table(seeded):
     )["Items"]
     stamps = [i["timestamp"]["S"] for i in newest_first]
     assert stamps and stamps == sorted(stamps, reverse=True)
+
+
+def test_onboarding_jobs_table(seeded):
+    ddb = client("dynamodb", seeded["url"])
+    table = ddb.describe_table(TableName="iot-warden-onboarding-jobs")["Table"]
+    assert table["KeySchema"] == [
+        {"AttributeName": "job", "KeyType": "HASH"},
+        {"AttributeName": "item", "KeyType": "RANGE"},
+    ]
+    assert sorted(table["AttributeDefinitions"], key=lambda a: a["AttributeName"]) == [
+        {"AttributeName": "item", "AttributeType": "S"},
+        {"AttributeName": "job", "AttributeType": "S"},
+    ]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert not table.get("GlobalSecondaryIndexes") and not table.get("LocalSecondaryIndexes")
+    assert ddb.scan(TableName="iot-warden-onboarding-jobs", Select="COUNT")["Count"] == 0
+
+
+def test_jobs_table_name_comes_from_the_environment(seeded):
+    output = seeded["seed"](WARDEN_JOBS_TABLE="other-onboarding-jobs")
+    assert "table other-onboarding-jobs: created" in output
+    ddb = client("dynamodb", seeded["url"])
+    key = ddb.describe_table(TableName="other-onboarding-jobs")["Table"]["KeySchema"]
+    assert [k["AttributeName"] for k in key] == ["job", "item"]
+    ddb.delete_table(TableName="other-onboarding-jobs")
 
 
 def test_reseeding_changes_nothing(seeded):
