@@ -78,3 +78,78 @@ impl Pacer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    fn throttled() -> AwsError {
+        AwsError {
+            kind: AwsErrorKind::Throttled,
+            message: "AWS is throttling the console's requests; try again shortly".into(),
+            request_id: None,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_throttled_call_is_tried_again_and_slows_its_api() {
+        let pacer = Pacer::new(&RateLimits::aws_defaults());
+        let calls = AtomicU32::new(0);
+        let result = pacer
+            .call(Api::CreateThing, || async {
+                match calls.fetch_add(1, Ordering::SeqCst) {
+                    0 | 1 => Err(throttled()),
+                    _ => Ok("made"),
+                }
+            })
+            .await;
+        assert_eq!(result, Ok("made"));
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
+        let rate = pacer.with_bucket(Api::CreateThing, |b, _| b.current_rate());
+        assert!(rate < Api::CreateThing.default_rate(), "slowed to {rate}");
+        let other = pacer.with_bucket(Api::AttachPolicy, |b, _| b.current_rate());
+        assert_eq!(other, Api::AttachPolicy.default_rate(), "other APIs keep their pace");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn it_gives_up_after_the_last_attempt_and_passes_other_errors_at_once() {
+        let pacer = Pacer::new(&RateLimits::aws_defaults());
+        let calls = AtomicU32::new(0);
+        let result: Result<(), _> = pacer
+            .call(Api::AttachPolicy, || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err(throttled())
+            })
+            .await;
+        assert_eq!(result.unwrap_err().kind, AwsErrorKind::Throttled);
+        assert_eq!(calls.load(Ordering::SeqCst), MAX_ATTEMPTS);
+        let calls = AtomicU32::new(0);
+        let result: Result<(), _> = pacer
+            .call(Api::AttachPolicy, || async {
+                calls.fetch_add(1, Ordering::SeqCst);
+                Err(AwsError::not_found("Policy P does not exist"))
+            })
+            .await;
+        assert_eq!(result.unwrap_err().kind, AwsErrorKind::NotFound);
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "only throttling is retried");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn calls_are_spaced_to_the_rate() {
+        let limits = RateLimits::aws_defaults()
+            .with_overrides(&["CreateThing=5".to_string()])
+            .unwrap();
+        let pacer = Pacer::new(&limits);
+        let start = tokio::time::Instant::now();
+        for _ in 0..15 {
+            pacer
+                .call(Api::CreateThing, || async { Ok::<_, AwsError>(()) })
+                .await
+                .unwrap();
+        }
+        // A burst of 5, then 10 more at 5 a second: about 2 s.
+        let took = start.elapsed().as_secs_f64();
+        assert!((1.8..2.5).contains(&took), "took {took} s");
+    }
+}
