@@ -6,7 +6,9 @@ use crate::server::aws::{AwsError, AwsErrorKind};
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+// Tokio's clock: the same as std's, except that tests can pause it.
+use tokio::time::Instant;
 
 pub struct Pacer {
     buckets: Mutex<HashMap<Api, TokenBucket>>,
