@@ -4,14 +4,14 @@
 # calls made one device at a time with boto3 in one Python process (no process start-up cost).
 #
 #   stack/bench_onboard.sh [--devices N] [--recipe-devices K] [--policy NAME] [--rate API=N]...
-#                          [--rate-scale X] [--skip-console] [--work-dir DIR] [-- CONSOLE_ARGS...]
+#                          [--skip-console] [--work-dir DIR] [-- CONSOLE_ARGS...]
 #
 #   --devices N         devices for the console run (default 1000)
 #   --recipe-devices K  devices for the recipe and the boto3 baseline (default 50; the recipe
 #                       takes seconds per device, its rate is reported as measured on K)
 #   --policy NAME       policy attached to every certificate (default RestrictiveSensorPolicy,
 #                       the one stack/seed.py creates)
-#   --rate API=N, --rate-scale X, and everything after --: passed to `iot-warden onboard`
+#   --rate API=N (repeatable) and everything after --: passed to `iot-warden onboard`
 #   --skip-console      only the CSV, the recipe and the boto3 baseline
 #   --work-dir DIR      where the CSV, result CSV, recipe keys and logs go
 #                       (default /tmp/iot-warden-bench-<epoch>; kept afterwards)
@@ -49,8 +49,8 @@ while [ $# -gt 0 ]; do
     --recipe-devices=*) RECIPE_DEVICES=${1#*=} ;;
     --policy) need_value "$@"; POLICY=$2; shift ;;
     --policy=*) POLICY=${1#*=} ;;
-    --rate|--rate-scale) need_value "$@"; CONSOLE_ARGS+=("$1" "$2"); shift ;;
-    --rate=*|--rate-scale=*) CONSOLE_ARGS+=("$1") ;;
+    --rate) need_value "$@"; CONSOLE_ARGS+=("$1" "$2"); shift ;;
+    --rate=*) CONSOLE_ARGS+=("$1") ;;
     --skip-console) SKIP_CONSOLE=1 ;;
     --work-dir) need_value "$@"; WORK_DIR=$2; shift ;;
     --work-dir=*) WORK_DIR=${1#*=} ;;

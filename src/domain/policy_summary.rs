@@ -278,28 +278,14 @@ fn action_coverage(block: &ActionBlock) -> impl Fn(&str) -> bool {
 }
 
 /// `text` with the thing-name variables replaced by `thing_name`; other variables stay as
-/// written. Same syntax as the engine's: `${`, the name (surrounding spaces ignored, case
-/// ignored as for context keys), `}`; an unclosed `${` is text.
+/// written (the engine's own reading of `${…}`).
 fn substitute(text: &str, thing_name: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else { break };
-        out.push_str(&rest[..start]);
-        let name = after[..end].trim();
-        if THING_NAME_VARIABLES
+    crate::domain::policy::substitute_known(text, |name| {
+        THING_NAME_VARIABLES
             .iter()
             .any(|v| v.eq_ignore_ascii_case(name))
-        {
-            out.push_str(thing_name);
-        } else {
-            out.push_str(&rest[start..start + 2 + end + 1]);
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    out
+            .then(|| thing_name.to_string())
+    })
 }
 
 /// The resource part of an ARN (`arn:aws:iot:*:*:topic/a` → `topic/a`); anything else, such

@@ -31,6 +31,7 @@ mod pattern;
 mod values;
 mod vars;
 
+pub(crate) use vars::substitute_known;
 pub use cases::{context_from_value, run_case, CaseResult, CaseStatement};
 pub use compiled::PolicySet;
 pub use eval::{evaluate, NamedPolicy};

@@ -70,6 +70,36 @@ pub(crate) fn compile_into(
     })
 }
 
+/// `src` with each variable `value_of` knows replaced by its value; the others, and all the
+/// text, stay as written (for showing a policy string as a given device will see it).
+pub(crate) fn substitute_known(src: &str, value_of: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(src.len());
+    // Wildcards on, so a literal `*` or `?` (written `$(*)`, `$(?)`) is told from a wildcard
+    // and shown as written.
+    let _ = scan::<()>(src, true, true, |piece| {
+        match piece {
+            Piece::Tok(Tok::Lit(c @ ('*' | '?'))) => {
+                out.push_str("$(");
+                out.push(c);
+                out.push(')');
+            }
+            Piece::Tok(Tok::Lit(c)) => out.push(c),
+            Piece::Tok(Tok::Star) => out.push('*'),
+            Piece::Tok(Tok::Question) => out.push('?'),
+            Piece::Var(name) => match value_of(name) {
+                Some(v) => out.push_str(&v),
+                None => {
+                    out.push_str("${");
+                    out.push_str(name);
+                    out.push('}');
+                }
+            },
+        }
+        Ok(())
+    });
+    out
+}
+
 /// One piece of a policy string before substitution: a token, or a variable's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Piece<'a> {
