@@ -4,11 +4,13 @@ pub mod browser;
 mod error_box;
 mod loaded;
 mod require_role;
+mod run_steps;
 mod simulator;
 
 pub use error_box::ErrorBox;
 pub use loaded::Loaded;
 pub use require_role::{NoAccess, RequireRole, SignInPrompt, WhenAllowed};
+pub use run_steps::RunSteps;
 pub use simulator::Simulator;
 
 use leptos::prelude::*;
