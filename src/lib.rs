@@ -22,14 +22,17 @@
 //!   (certificate policy variables) and [`domain::text_diff`] (version diffs).
 //!   Onboarding and certificates: [`domain::onboarding`] (AWS name and attribute rules, CSR
 //!   checks, the bulk CSV plan), [`domain::provisioning`] (one device's steps and their
-//!   status), [`domain::device_keys`] (key pairs, CSRs and bundles made in the browser) and
-//!   [`domain::certificates`] (the lifecycle list's filters and status changes).
+//!   status), [`domain::device_keys`] (key pairs, CSRs and bundles made in the browser),
+//!   [`domain::certificates`] (the lifecycle list's filters and status changes) and
+//!   [`domain::lifecycle`] (the steps of a certificate rotation and of a device removal).
 //! - `server` (feature `ssr`): configuration (`config`), sign-in and sessions (`auth`),
 //!   the security layers (`security`), the AWS adapters behind narrow traits (`aws`), the
 //!   services (`inventory`, `policies`, `certificates`) with their one error type
 //!   (`service_error`) and filtered paging over AWS listings (`paging`), the router (`http`)
 //!   and start-up (`run`).
-//!   `provisioning` creates one device step by step with live status, undoing it on a failure.
+//!   `provisioning` creates one device step by step with live status, undoing it on a failure;
+//!   `lifecycle` rotates a device's certificate (undone on a failure) and removes a device
+//!   (stopping safely, so a second run finishes), with the same live status.
 //! - `cli` (feature `ssr`): the bodies of the policy commands `lint` (least-privilege
 //!   findings placed at their line) and `simulate` (JSON Lines cases in, decisions out).
 //!
