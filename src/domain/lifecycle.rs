@@ -305,7 +305,8 @@ impl RemovalAction {
     /// [`RemovalAction::DeleteCertificate`] the run reached after that detach.
     fn remains(&self, detached_from: Option<&str>) -> Option<String> {
         Some(match self {
-            RemovalAction::Deactivate { id } => format!("Certificate {id} is still ACTIVE."),
+            // Not "still ACTIVE": the step may have failed because someone revoked it meanwhile.
+            RemovalAction::Deactivate { id } => format!("Certificate {id} was not set INACTIVE."),
             RemovalAction::DetachPolicy { policy, id, .. } => {
                 format!("Policy {policy} is still attached to certificate {id}.")
             }
