@@ -26,17 +26,20 @@
 //!   file), [`domain::provisioning`] (one device's steps and their status),
 //!   [`domain::device_keys`] (key pairs, CSRs and bundles made in the browser),
 //!   [`domain::policy_summary`] (what a device's policies let it do, for the wizard and its
-//!   bundle), [`domain::pacing`] (per-API token buckets and back-off for bulk jobs) and
-//!   [`domain::certificates`] (the lifecycle list's filters and status changes).
+//!   bundle), [`domain::pacing`] (per-API token buckets and back-off for bulk jobs),
+//!   [`domain::certificates`] (the lifecycle list's filters and status changes) and
+//!   [`domain::lifecycle`] (the steps of a certificate rotation and of a device removal).
 //! - `server` (feature `ssr`): configuration (`config`), sign-in and sessions (`auth`),
 //!   the security layers (`security`), the AWS adapters behind narrow traits (`aws`), the
 //!   services (`inventory`, `policies`, `certificates`) with their one error type
 //!   (`service_error`) and filtered paging over AWS listings (`paging`), the router (`http`)
 //!   and start-up (`run`).
 //!   `provisioning` creates one device step by step with live status, undoing it on a failure
-//!   (its `board` keeps each watched run's latest status for polling pages). `bulk` runs
-//!   onboarding jobs: kept in DynamoDB (`aws::JobStore`) under a lease, paced per AWS API,
-//!   idempotent row by row, resumed at start-up.
+//!   (its `board` keeps each watched run's latest status for polling pages). `lifecycle`
+//!   rotates a device's certificate (undone on a failure) and removes a device (stopping
+//!   safely, so a second run finishes), with the same live status. `bulk` runs onboarding
+//!   jobs: kept in DynamoDB (`aws::JobStore`) under a lease, paced per AWS API, idempotent row
+//!   by row, resumed at start-up.
 //! - `cli` (feature `ssr`): the bodies of the policy commands `lint` (least-privilege
 //!   findings placed at their line) and `simulate` (JSON Lines cases in, decisions out), and
 //!   of `onboard` (a bulk job from a CSV, for factory pipelines).

@@ -5,6 +5,7 @@ pub mod certificates;
 pub mod certs;
 pub mod device_keys;
 pub mod inventory;
+pub mod lifecycle;
 pub mod onboarding;
 pub mod pacing;
 pub mod policy;

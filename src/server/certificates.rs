@@ -33,7 +33,7 @@ fn unix_now() -> i64 {
 }
 
 /// Certificate ids are 64 hex characters (CertificateDescription, AWS IoT API Reference).
-fn certificate_id(id: &str) -> Result<(), ServiceError> {
+pub(crate) fn certificate_id(id: &str) -> Result<(), ServiceError> {
     if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
         Ok(())
     } else {

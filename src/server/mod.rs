@@ -7,6 +7,7 @@ pub mod certificates;
 pub mod config;
 pub mod http;
 pub mod inventory;
+pub mod lifecycle;
 pub mod pages;
 pub mod paging;
 pub mod policies;

@@ -17,6 +17,11 @@ the AWS IoT API Reference page of the operation (errors: same code and HTTP stat
   MalformedPolicyException (400). moto stores any string.
 - RegisterCertificate / RegisterCertificateWithoutCA: a PEM that is not a certificate is a
   CertificateValidationException (400) instead of a bare 500.
+- DeleteThing: "Returns successfully with no error if the deletion is successful or you
+  specify a thing that doesn't exist" (moto: ResourceNotFoundException), and the deleted
+  thing is in no thing group any more (moto keeps it in its groups' member lists, so
+  ListThingsInThingGroup still shows it and a thing created again with the name inherits
+  them).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from moto.iot.exceptions import (
     InvalidRequestException,
     IoTClientError,
     ResourceAlreadyExistsException,
+    ResourceNotFoundException,
 )
 from moto.iot.responses import IoTResponse
 
@@ -259,6 +265,20 @@ def apply_lifecycle_patches() -> None:
 
     backend_cls.register_certificate = register_certificate
     backend_cls.register_certificate_without_ca = register_certificate_without_ca
+
+    # DeleteThing ---------------------------------------------------------------------------
+    previous_delete_thing = backend_cls.delete_thing
+
+    def delete_thing(self, thing_name: str) -> None:
+        try:
+            thing = self.describe_thing(thing_name)
+        except ResourceNotFoundException:
+            return  # gone already: AWS answers 200
+        previous_delete_thing(self, thing_name)  # still refuses a thing with principals
+        for group in self.thing_groups.values():
+            group.things.pop(thing.arn, None)
+
+    backend_cls.delete_thing = delete_thing
 
 
 def _check_thing_name(name: str) -> None:

@@ -328,3 +328,48 @@ def test_registering_the_same_certificate_twice_is_refused(iot):
     status, code, _ = error_of(iot.register_certificate_without_ca, certificatePem=pem, status="ACTIVE")
     assert (status, code) == (409, "ResourceAlreadyExistsException")
     assert status_of(iot, created["certificateId"]) == "ACTIVE"
+
+
+# --- DeleteThing (API Reference: DeleteThing) and device removal --------------------------------
+
+
+def test_deleting_a_thing_that_does_not_exist_succeeds(iot):
+    iot.delete_thing(thingName=unique("never-made"))
+
+
+def test_a_deleted_thing_is_in_no_group(iot):
+    name, group = unique("leaver"), unique("left-group")
+    iot.create_thing_group(thingGroupName=group)
+    iot.create_thing(thingName=name)
+    iot.add_thing_to_thing_group(thingGroupName=group, thingName=name)
+    iot.delete_thing(thingName=name)
+    assert iot.list_things_in_thing_group(thingGroupName=group)["things"] == []
+    iot.create_thing(thingName=name)
+    assert iot.list_thing_groups_for_thing(thingName=name)["thingGroups"] == []
+
+
+def test_a_thing_with_a_principal_is_still_not_deleted(iot):
+    name = unique("attached")
+    iot.create_thing(thingName=name)
+    arn = iot.create_keys_and_certificate(setAsActive=True)["certificateArn"]
+    iot.attach_thing_principal(thingName=name, principal=arn)
+    _, code, _ = error_of(iot.delete_thing, thingName=name)
+    assert code == "InvalidRequestException"
+    assert iot.describe_thing(thingName=name)["thingName"] == name
+
+
+def test_a_revoked_certificate_is_deleted_once_detached(iot):
+    # DeleteCertificate: "cannot be deleted if it has a policy or IoT thing attached to it or if
+    # its status is set to ACTIVE": REVOKED (which UpdateCertificate cannot leave) is deletable.
+    name = unique("revoked")
+    iot.create_thing(thingName=name)
+    created = iot.create_keys_and_certificate(setAsActive=True)
+    arn, cert_id = created["certificateArn"], created["certificateId"]
+    iot.attach_thing_principal(thingName=name, principal=arn)
+    iot.update_certificate(certificateId=cert_id, newStatus="REVOKED")
+    _, code, _ = error_of(iot.delete_certificate, certificateId=cert_id)
+    assert code == "DeleteConflictException"
+    iot.detach_thing_principal(thingName=name, principal=arn)
+    iot.delete_certificate(certificateId=cert_id)
+    _, code, _ = error_of(iot.describe_certificate, certificateId=cert_id)
+    assert code == "ResourceNotFoundException"

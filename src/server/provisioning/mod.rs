@@ -3,7 +3,11 @@
 //! undoes, in reverse, everything the run created.
 //!
 //! - `undo`: what each created resource needs to go away again.
+//! - `live`: the run's status, published on every change.
 //! - `board`: the latest status of each run a page is watching.
+//!
+//! The certificate lifecycle runs (`server::lifecycle`) reuse `Live`, `Undo`, the error type
+//! and its sentence.
 //!
 //! Live status: [`Provisioning::provision`] calls `report` with the whole [`ProvisionRun`]
 //! after every change (a step starts, ends, is undone; the run's state changes). A caller
@@ -11,12 +15,15 @@
 //! `send_replace`, or a map entry behind a mutex) and answers polls from it.
 
 pub mod board;
+mod live;
 mod undo;
 
 #[cfg(test)]
 mod tests;
 
 pub use crate::domain::onboarding::request_problems as problems;
+pub(crate) use live::Live;
+pub(crate) use undo::{fail_and_undo, gone_ok, Undo};
 
 use crate::domain::onboarding::rules::check_thing_name;
 use crate::domain::provisioning::{
@@ -26,7 +33,6 @@ use crate::domain::provisioning::{
 use crate::server::aws::{AwsError, CreatedCertificate, PrivateKeyPem, Provisioner};
 use crate::server::service_error::ServiceError;
 use std::sync::Arc;
-use undo::Undo;
 
 /// How a run ended without a device.
 #[derive(Debug, thiserror::Error)]
@@ -44,8 +50,9 @@ pub enum ProvisionError {
 }
 
 /// "Attach policy P to the certificate failed: Policy P does not exist. Everything this run
-/// created was undone."
-fn failure_sentence(run: &ProvisionRun, cause: &ServiceError) -> String {
+/// created was undone." A run that stops without undoing (a device removal) names what it
+/// left for an admin or a second run instead.
+pub(crate) fn failure_sentence(run: &ProvisionRun, cause: &ServiceError) -> String {
     let label = run
         .steps
         .iter()
@@ -63,8 +70,12 @@ fn failure_sentence(run: &ProvisionRun, cause: &ServiceError) -> String {
         .iter()
         .any(|s| matches!(s.status, StepStatus::Undone | StepStatus::UndoFailed(_)));
     let aftermath = match &run.state {
-        RunState::Failed { left_behind, .. } if !left_behind.is_empty() => format!(
+        RunState::Failed { left_behind, .. } if !left_behind.is_empty() && created => format!(
             "Undoing the run left this behind for an admin to remove: {}",
+            left_behind.join(" ")
+        ),
+        RunState::Failed { left_behind, .. } if !left_behind.is_empty() => format!(
+            "The run stopped there and left this for an admin or a second run to finish: {}",
             left_behind.join(" ")
         ),
         _ if created => "Everything this run created was undone.".to_string(),
@@ -108,24 +119,6 @@ struct Made {
     private_key: Option<PrivateKeyPem>,
 }
 
-/// The run as the page sees it, published on every change.
-struct Live<'a> {
-    run: ProvisionRun,
-    report: &'a (dyn Fn(&ProvisionRun) + Send + Sync),
-}
-
-impl Live<'_> {
-    fn step(&mut self, i: usize, status: StepStatus) {
-        self.run.steps[i].status = status;
-        (self.report)(&self.run);
-    }
-
-    fn state(&mut self, state: RunState) {
-        self.run.state = state;
-        (self.report)(&self.run);
-    }
-}
-
 impl Provisioning {
     pub fn new(aws: Arc<dyn Provisioner>) -> Self {
         Provisioning { aws, now: unix_now }
@@ -164,11 +157,7 @@ impl Provisioning {
             return Err(ServiceError::Invalid(problems.join(" ")).into());
         }
         let actions = StepAction::planned(req);
-        let mut live = Live {
-            run: ProvisionRun::planned(req),
-            report,
-        };
-        report(&live.run);
+        let mut live = Live::start(ProvisionRun::planned(req), report);
         let mut made = Made::default();
         let mut created: Vec<(usize, Undo)> = Vec::new();
         for (i, action) in actions.iter().enumerate() {
@@ -182,21 +171,7 @@ impl Provisioning {
                     created.extend(undo.map(|u| (i, u)));
                 }
                 Err(cause) => {
-                    live.step(i, StepStatus::Failed(cause.to_string()));
-                    let error = format!("{} failed: {cause}", live.run.steps[i].label);
-                    tracing::warn!(thing = %req.thing_name, %error, "provisioning failed; undoing");
-                    live.state(RunState::Undoing {
-                        error: error.clone(),
-                    });
-                    let left_behind = self.undo(&req.thing_name, created, &mut live).await;
-                    if !left_behind.is_empty() {
-                        tracing::error!(thing = %req.thing_name, ?left_behind, "provisioning undo incomplete");
-                    }
-                    live.state(RunState::Failed { error, left_behind });
-                    return Err(ProvisionError::Failed {
-                        run: live.run,
-                        cause,
-                    });
+                    return Err(fail_and_undo(self.aws.as_ref(), live, i, cause, created).await);
                 }
             }
         }
@@ -239,11 +214,14 @@ impl Provisioning {
                     .create_thing(thing, req.thing_type.as_deref(), &req.attributes)
                     .await?;
                 made.thing_arn = Some(created.arn);
-                Some(Undo::Thing)
+                Some(Undo::Thing(thing.to_string()))
             }
             StepAction::AddToGroup(group) => {
                 aws.add_thing_to_group(thing, group).await?;
-                Some(Undo::Group(group.clone()))
+                Some(Undo::Group {
+                    thing: thing.to_string(),
+                    group: group.clone(),
+                })
             }
             StepAction::Certificate => {
                 let certificate = match &req.certificate {
@@ -276,29 +254,11 @@ impl Provisioning {
             StepAction::AttachToThing => {
                 let arn = cert_arn(made);
                 aws.attach_thing_principal(thing, &arn).await?;
-                Some(Undo::Principal { principal_arn: arn })
+                Some(Undo::Principal {
+                    thing: thing.to_string(),
+                    principal_arn: arn,
+                })
             }
         })
-    }
-
-    /// Undoes `created` in reverse, marking each step; returns what could not be undone,
-    /// one sentence each.
-    async fn undo(
-        &self,
-        thing: &str,
-        created: Vec<(usize, Undo)>,
-        live: &mut Live<'_>,
-    ) -> Vec<String> {
-        let mut left_behind = Vec::new();
-        for (i, undo) in created.into_iter().rev() {
-            match undo.run(self.aws.as_ref(), thing).await {
-                Ok(()) => live.step(i, StepStatus::Undone),
-                Err(sentence) => {
-                    live.step(i, StepStatus::UndoFailed(sentence.clone()));
-                    left_behind.push(sentence);
-                }
-            }
-        }
-        left_behind
     }
 }

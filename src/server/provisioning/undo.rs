@@ -1,13 +1,22 @@
 //! What makes each created resource go away again, and the sentence naming what is left
-//! behind when it cannot.
+//! behind when it cannot. Shared by every run that undoes itself on a failure (provisioning,
+//! certificate rotation).
 
+use super::live::Live;
+use super::ProvisionError;
+use crate::domain::provisioning::{RunState, StepStatus};
 use crate::server::aws::{AwsError, AwsErrorKind, CertificateState, Provisioner};
+use crate::server::service_error::ServiceError;
 
-/// One thing a run created, and so must remove on a failure.
+/// One thing a run created, and so must remove on a failure. Each names everything its
+/// removal needs, so one run can create attachments to several things.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) enum Undo {
-    Thing,
-    Group(String),
+pub(crate) enum Undo {
+    Thing(String),
+    Group {
+        thing: String,
+        group: String,
+    },
     Certificate {
         id: String,
     },
@@ -16,12 +25,13 @@ pub(super) enum Undo {
         principal_arn: String,
     },
     Principal {
+        thing: String,
         principal_arn: String,
     },
 }
 
-/// Gone already counts as undone: the resource is not left behind.
-fn gone_ok(r: Result<(), AwsError>) -> Result<(), AwsError> {
+/// Gone already counts as undone (or removed): the resource is not left behind.
+pub(crate) fn gone_ok(r: Result<(), AwsError>) -> Result<(), AwsError> {
     match r {
         Err(e) if e.kind == AwsErrorKind::NotFound => Ok(()),
         other => other,
@@ -30,13 +40,14 @@ fn gone_ok(r: Result<(), AwsError>) -> Result<(), AwsError> {
 
 impl Undo {
     /// Undoes it; on failure, one sentence naming what is left behind and why.
-    pub(super) async fn run(&self, aws: &dyn Provisioner, thing: &str) -> Result<(), String> {
+    pub(crate) async fn run(&self, aws: &dyn Provisioner) -> Result<(), String> {
         match self {
-            Undo::Principal { principal_arn } => {
-                gone_ok(aws.detach_thing_principal(thing, principal_arn).await).map_err(|e| {
-                    format!("Certificate {principal_arn} is still attached to thing {thing} ({e}).")
-                })
-            }
+            Undo::Principal {
+                thing,
+                principal_arn,
+            } => gone_ok(aws.detach_thing_principal(thing, principal_arn).await).map_err(|e| {
+                format!("Certificate {principal_arn} is still attached to thing {thing} ({e}).")
+            }),
             Undo::Policy {
                 policy,
                 principal_arn,
@@ -52,10 +63,60 @@ impl Undo {
                     format!("Certificate {id} was set INACTIVE but not deleted ({e}).")
                 })
             }
-            Undo::Group(group) => gone_ok(aws.remove_thing_from_group(thing, group).await)
-                .map_err(|e| format!("Thing {thing} is still in thing group {group} ({e}).")),
-            Undo::Thing => gone_ok(aws.delete_thing(thing).await)
+            Undo::Group { thing, group } => {
+                gone_ok(aws.remove_thing_from_group(thing, group).await)
+                    .map_err(|e| format!("Thing {thing} is still in thing group {group} ({e})."))
+            }
+            Undo::Thing(thing) => gone_ok(aws.delete_thing(thing).await)
                 .map_err(|e| format!("Thing {thing} was not deleted ({e}).")),
         }
     }
+}
+
+/// Ends a run whose step `i` failed with `cause`: marks the step, undoes `created` (each with
+/// the index of the step that created it) in reverse, and returns the run's error with every
+/// step's final status.
+pub(crate) async fn fail_and_undo(
+    aws: &dyn Provisioner,
+    mut live: Live<'_>,
+    i: usize,
+    cause: ServiceError,
+    created: Vec<(usize, Undo)>,
+) -> ProvisionError {
+    live.step(i, StepStatus::Failed(cause.to_string()));
+    let error = format!("{} failed: {cause}", live.run.steps[i].label);
+    let thing = live.run.thing_name.clone();
+    tracing::warn!(%thing, %error, "run failed; undoing");
+    live.state(RunState::Undoing {
+        error: error.clone(),
+    });
+    let left_behind = undo_in_reverse(aws, created, &mut live).await;
+    if !left_behind.is_empty() {
+        tracing::error!(%thing, ?left_behind, "undo incomplete");
+    }
+    live.state(RunState::Failed { error, left_behind });
+    ProvisionError::Failed {
+        run: live.run,
+        cause,
+    }
+}
+
+/// Undoes `created` in reverse, marking each step Undone or UndoFailed; returns what could
+/// not be undone, one sentence each.
+async fn undo_in_reverse(
+    aws: &dyn Provisioner,
+    created: Vec<(usize, Undo)>,
+    live: &mut Live<'_>,
+) -> Vec<String> {
+    let mut left_behind = Vec::new();
+    for (i, undo) in created.into_iter().rev() {
+        match undo.run(aws).await {
+            Ok(()) => live.step(i, StepStatus::Undone),
+            Err(sentence) => {
+                live.step(i, StepStatus::UndoFailed(sentence.clone()));
+                left_behind.push(sentence);
+            }
+        }
+    }
+    left_behind
 }
