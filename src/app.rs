@@ -4,10 +4,19 @@ use crate::api::viewer::{current_viewer, Viewer};
 use crate::api::ApiError;
 use crate::domain::roles::Permission;
 use crate::pages::{
-    bulk_onboard::BulkOnboardPage, certificates_page::CertificatesPage, device_page::DevicePage,
-    devices_page::DevicesPage, home_page::HomePage, not_found_page::NotFoundPage,
-    onboard::OnboardPage, policies_page::PoliciesPage, policy_editor_page::PolicyEditorPage,
-    policy_page::PolicyPage, simulator_page::SimulatorPage, thing_groups_page::ThingGroupsPage,
+    bulk_onboard::BulkOnboardPage,
+    certificates_page::CertificatesPage,
+    device_page::DevicePage,
+    devices_page::DevicesPage,
+    home_page::HomePage,
+    lifecycle_run::{RemoveDevicePage, RotateCertificatePage},
+    not_found_page::NotFoundPage,
+    onboard::OnboardPage,
+    policies_page::PoliciesPage,
+    policy_editor_page::PolicyEditorPage,
+    policy_page::PolicyPage,
+    simulator_page::SimulatorPage,
+    thing_groups_page::ThingGroupsPage,
     thing_types_page::ThingTypesPage,
 };
 use leptos::prelude::*;
@@ -84,6 +93,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/policies/:name/edit") view=PolicyEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/simulator") view=SimulatorPage ssr=SsrMode::Async/>
                     <Route path=path!("/certificates") view=CertificatesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/certificates/:id/rotate") view=RotateCertificatePage ssr=SsrMode::Async/>
+                    <Route path=path!("/devices/:name/remove") view=RemoveDevicePage ssr=SsrMode::Async/>
                     <Route path=path!("/onboard") view=OnboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/onboard/bulk") view=BulkOnboardPage ssr=SsrMode::Async/>
                 </Routes>

@@ -210,6 +210,35 @@ const TABLE: &[Expect] = &[
         no_role: 403,
         roles: [403, 200, 200],
     },
+    // Rotation and removal: admins only; refused input again.
+    Expect {
+        path: "/api/plan_certificate_rotation",
+        body: "id=bad",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 403, 400],
+    },
+    Expect {
+        path: "/api/rotate_certificate",
+        body: "{\"run_id\":\"bad\",\"old_id\":\"x\",\"csr\":\"x\"}",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 403, 400],
+    },
+    Expect {
+        path: "/api/plan_device_removal",
+        body: "thing=bad%20name!",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 403, 400],
+    },
+    Expect {
+        path: "/api/remove_device",
+        body: "{\"run_id\":\"bad\",\"thing\":\"x\"}",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 403, 400],
+    },
 ];
 
 #[tokio::test]

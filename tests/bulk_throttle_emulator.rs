@@ -29,8 +29,8 @@ async fn a_throttled_job_backs_off_and_finishes() {
     let sdk = common::emulator_sdk().await;
     let prefix = common::unique_name("bulk-throttle");
     let iot = Arc::new(SdkIot::new(&sdk));
-    let table = std::env::var("WARDEN_JOBS_TABLE")
-        .unwrap_or_else(|_| "iot-warden-onboarding-jobs".into());
+    let table =
+        std::env::var("WARDEN_JOBS_TABLE").unwrap_or_else(|_| "iot-warden-onboarding-jobs".into());
     let engine = BulkOnboarding::new(
         iot.clone(),
         iot.clone(),

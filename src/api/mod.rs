@@ -6,6 +6,7 @@ mod error;
 #[cfg(feature = "ssr")]
 pub mod guard;
 pub mod inventory;
+pub mod lifecycle;
 pub mod onboarding;
 pub mod policies;
 pub mod viewer;

@@ -179,6 +179,9 @@ fn CertificateRowView(
                 <a class="chip" href=format!("/policies/{}", percent_encode(p))>{p.clone()}</a>
             }).collect_view()}</td>
             <td>
+                {(matches!(c.status.as_str(), "ACTIVE" | "INACTIVE") && !c.things.is_empty()).then(|| view! {
+                    <a class="button rotate" href=format!("/certificates/{}/rotate", c.id)>"Rotate…"</a>
+                })}
                 {changes.into_iter().map(|ch| {
                     let id = c.id.clone();
                     let device = device.clone();

@@ -1,6 +1,7 @@
 use crate::api::inventory::get_device;
-use crate::components::{Loaded, RequireRole};
+use crate::components::{Loaded, RequireRole, WhenAllowed};
 use crate::domain::inventory::{percent_encode, CertificateDetail, DeviceDetail, ShadowView};
+use crate::domain::roles::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -30,6 +31,9 @@ fn DeviceView() -> impl IntoView {
 fn DeviceDetailView(d: DeviceDetail) -> impl IntoView {
     view! {
         <h1>{d.name.clone()}</h1>
+        <WhenAllowed permission=Permission::ManageCertificates>
+            <p><a id="remove-device-link" class="button danger" href=format!("/devices/{}/remove", percent_encode(&d.name))>"Remove this device…"</a></p>
+        </WhenAllowed>
         <dl class="facts">
             <dt>"Thing type"</dt><dd>{d.thing_type.clone().unwrap_or_else(|| "none".into())}</dd>
             <dt>"ARN"</dt><dd class="mono">{d.arn.clone().unwrap_or_default()}</dd>

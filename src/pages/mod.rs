@@ -5,6 +5,7 @@ pub mod certificates_page;
 pub mod device_page;
 pub mod devices_page;
 pub mod home_page;
+pub mod lifecycle_run;
 pub mod not_found_page;
 pub mod onboard;
 pub mod policies_page;

@@ -8,6 +8,7 @@ use crate::server::certificates::Certificates;
 use crate::server::config::Config;
 use crate::server::http::router;
 use crate::server::inventory::Inventory;
+use crate::server::lifecycle::Lifecycle;
 use crate::server::policies::Policies;
 use crate::server::provisioning::Provisioning;
 use crate::server::state::AppState;
@@ -56,6 +57,12 @@ pub async fn build_state(
         inventory: Arc::new(Inventory::new(iot.clone(), iot.clone(), shadows)),
         policies: Arc::new(Policies::new(iot.clone(), iot.clone(), iot.clone())),
         certificates: Arc::new(Certificates::new(iot.clone(), iot.clone(), iot.clone())),
+        lifecycle: Arc::new(Lifecycle::new(
+            iot.clone(),
+            iot.clone(),
+            iot.clone(),
+            iot.clone(),
+        )),
         provisioning: Arc::new(Provisioning::new(iot)),
         bulk,
         runs: Arc::default(),

@@ -5,6 +5,7 @@ use crate::server::bulk::BulkOnboarding;
 use crate::server::certificates::Certificates;
 use crate::server::config::Config;
 use crate::server::inventory::Inventory;
+use crate::server::lifecycle::Lifecycle;
 use crate::server::policies::Policies;
 use crate::server::provisioning::board::RunBoard;
 use crate::server::provisioning::Provisioning;
@@ -21,6 +22,7 @@ pub struct AppState {
     pub policies: Arc<Policies>,
     pub certificates: Arc<Certificates>,
     pub provisioning: Arc<Provisioning>,
+    pub lifecycle: Arc<Lifecycle>,
     pub bulk: Arc<BulkOnboarding>,
     /// Live status of wizard, rotation and removal runs, for polling pages.
     pub runs: Arc<RunBoard>,

@@ -31,7 +31,6 @@ mod pattern;
 mod values;
 mod vars;
 
-pub(crate) use vars::substitute_known;
 pub use cases::{context_from_value, run_case, CaseResult, CaseStatement};
 pub use compiled::PolicySet;
 pub use eval::{evaluate, NamedPolicy};
@@ -49,6 +48,7 @@ pub use parse::{
     parse_policy, parse_value, policy_size, Parsed, PolicyError, PolicyWarning, KNOWN_ACTIONS,
     MAX_POLICY_SIZE,
 };
+pub(crate) use vars::substitute_known;
 
 #[cfg(test)]
 mod props;

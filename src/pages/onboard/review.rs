@@ -105,4 +105,3 @@ pub(super) fn ReviewStep(w: Wizard) -> impl IntoView {
     }
     .into_any()
 }
-

@@ -111,7 +111,11 @@ mod tests {
         let rate = pacer.with_bucket(Api::CreateThing, |b, _| b.current_rate());
         assert!(rate < Api::CreateThing.default_rate(), "slowed to {rate}");
         let other = pacer.with_bucket(Api::AttachPolicy, |b, _| b.current_rate());
-        assert_eq!(other, Api::AttachPolicy.default_rate(), "other APIs keep their pace");
+        assert_eq!(
+            other,
+            Api::AttachPolicy.default_rate(),
+            "other APIs keep their pace"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -134,7 +138,11 @@ mod tests {
             })
             .await;
         assert_eq!(result.unwrap_err().kind, AwsErrorKind::NotFound);
-        assert_eq!(calls.load(Ordering::SeqCst), 1, "only throttling is retried");
+        assert_eq!(
+            calls.load(Ordering::SeqCst),
+            1,
+            "only throttling is retried"
+        );
     }
 
     #[tokio::test(start_paused = true)]
