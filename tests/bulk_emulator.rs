@@ -17,7 +17,6 @@ use iot_warden::server::bulk::{new_job_id, BulkOnboarding};
 use std::sync::Arc;
 
 const TABLE: &str = "iot-warden-onboarding-jobs";
-const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:*:*:client/${iot:Connection.Thing.ThingName}"}]}"#;
 
 fn jobs_table() -> String {
     std::env::var("WARDEN_JOBS_TABLE").unwrap_or_else(|_| TABLE.into())
@@ -42,19 +41,8 @@ impl Fixture {
         let prefix = common::unique_name(tag);
         let policy = format!("WardenBulkPolicy-{prefix}");
         let group = format!("warden-bulk-group-{prefix}");
-        client
-            .create_policy()
-            .policy_name(&policy)
-            .policy_document(POLICY)
-            .send()
-            .await
-            .expect("create policy");
-        client
-            .create_thing_group()
-            .thing_group_name(&group)
-            .send()
-            .await
-            .expect("create group");
+        fleet::create_policy(&client, &policy).await;
+        fleet::create_group(&client, &group).await;
         Fixture {
             client,
             sdk,

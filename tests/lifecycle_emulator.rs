@@ -9,6 +9,8 @@
 
 mod common;
 
+use common::fleet;
+
 use aws_sdk_iot::types::CertificateStatus;
 use aws_sdk_iot::Client;
 use iot_warden::domain::device_keys::{
@@ -26,7 +28,6 @@ use std::sync::{Arc, Mutex};
 
 /// The first certificate's CSR (EC P-256), as in the provisioning test.
 const CSR: &str = include_str!("fixtures/csr-ec-p256.pem");
-const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:*:*:client/${iot:Connection.Thing.ThingName}"}]}"#;
 
 /// A device's names: its thing, a group and two policies (A sorts before B).
 struct Fixture {
@@ -53,21 +54,10 @@ impl Fixture {
             format!("WardenLifecycleB-{unique}"),
         ];
         for p in &policies {
-            client
-                .create_policy()
-                .policy_name(p)
-                .policy_document(POLICY)
-                .send()
-                .await
-                .expect("create policy");
+            fleet::create_policy(&client, p).await;
         }
         let group = format!("warden-lifecycle-group-{unique}");
-        client
-            .create_thing_group()
-            .thing_group_name(&group)
-            .send()
-            .await
-            .expect("create group");
+        fleet::create_group(&client, &group).await;
         let aws = Arc::new(SdkIot::new(&sdk));
         Fixture {
             client,

@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::fleet;
+
 use aws_sdk_iot::types::CertificateStatus;
 use aws_sdk_iot::Client;
 use iot_warden::domain::provisioning::{
@@ -18,7 +20,6 @@ use std::sync::{Arc, Mutex};
 /// `openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout /dev/null
 /// -subj "/CN=warden-provisioning-test/O=Warden Test"`.
 const CSR: &str = include_str!("fixtures/csr-ec-p256.pem");
-const POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:*:*:client/${iot:Connection.Thing.ThingName}"}]}"#;
 
 /// A policy and a thing group of the test's own, and the names a run will use.
 struct Fixture {
@@ -36,19 +37,8 @@ impl Fixture {
         let unique = common::unique_name(tag);
         let policy = format!("WardenProvisionPolicy-{unique}");
         let group = format!("warden-provision-group-{unique}");
-        client
-            .create_policy()
-            .policy_name(&policy)
-            .policy_document(POLICY)
-            .send()
-            .await
-            .expect("create policy");
-        client
-            .create_thing_group()
-            .thing_group_name(&group)
-            .send()
-            .await
-            .expect("create group");
+        fleet::create_policy(&client, &policy).await;
+        fleet::create_group(&client, &group).await;
         Fixture {
             client,
             service: Provisioning::new(Arc::new(SdkIot::new(&sdk))),

@@ -72,6 +72,20 @@ pub async fn require(permission: Permission) -> Result<(AppState, SessionUser), 
     }
 }
 
+/// Publishes a run's live status on the run board under the caller and the page's `run_id`,
+/// for `device_run_status` polls; a malformed id is refused (400).
+pub fn run_reporter(
+    state: &AppState,
+    user: &SessionUser,
+    run_id: &str,
+) -> Result<impl Fn(&crate::domain::provisioning::ProvisionRun) + Send + Sync, ApiError> {
+    if !crate::server::provisioning::board::is_valid_run_id(run_id) {
+        return Err(fail(ApiError::Invalid("The run id is malformed.".into())));
+    }
+    let (board, owner, id) = (state.runs.clone(), user.subject.clone(), run_id.to_string());
+    Ok(move |run: &crate::domain::provisioning::ProvisionRun| board.publish(&owner, &id, run))
+}
+
 /// Maps a service result to the server function's, with the matching status code.
 pub fn answer<T>(result: Result<T, ServiceError>) -> Result<T, ApiError> {
     result.map_err(|e| {

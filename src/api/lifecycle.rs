@@ -27,17 +27,12 @@ pub async fn rotate_certificate(
     old_id: String,
     csr: String,
 ) -> Result<RotationOutcome, ApiError> {
-    use super::guard::{answer, fail, require};
-    use crate::server::provisioning::board::is_valid_run_id;
+    use super::guard::{answer, require, run_reporter};
     let (state, user) = require(Permission::ManageCertificates).await?;
-    if !is_valid_run_id(&run_id) {
-        return Err(fail(ApiError::Invalid("The run id is malformed.".into())));
-    }
-    let board = state.runs.clone();
-    let owner = user.subject.clone();
+    let report = run_reporter(&state, &user, &run_id)?;
     let result = state
         .lifecycle
-        .rotate(&old_id, &csr, &|run| board.publish(&owner, &run_id, run))
+        .rotate(&old_id, &csr, &report)
         .await
         .map_err(crate::server::service_error::ServiceError::from);
     match &result {
@@ -65,17 +60,12 @@ pub async fn plan_device_removal(
 /// deleted, groups left, the thing deleted. Stops at the first failure, saying what remains.
 #[server(prefix = "/api", endpoint = "remove_device", input = Json)]
 pub async fn remove_device(run_id: String, thing: String) -> Result<ProvisionRun, ApiError> {
-    use super::guard::{answer, fail, require};
-    use crate::server::provisioning::board::is_valid_run_id;
+    use super::guard::{answer, require, run_reporter};
     let (state, user) = require(Permission::ManageCertificates).await?;
-    if !is_valid_run_id(&run_id) {
-        return Err(fail(ApiError::Invalid("The run id is malformed.".into())));
-    }
-    let board = state.runs.clone();
-    let owner = user.subject.clone();
+    let report = run_reporter(&state, &user, &run_id)?;
     let result = state
         .lifecycle
-        .remove_device(&thing, &|run| board.publish(&owner, &run_id, run))
+        .remove_device(&thing, &report)
         .await
         .map_err(crate::server::service_error::ServiceError::from);
     match &result {

@@ -69,17 +69,12 @@ pub async fn provision_device(
     run_id: String,
     request: ProvisionRequest,
 ) -> Result<ProvisionOutcome, ApiError> {
-    use super::guard::{answer, fail, require};
-    use crate::server::provisioning::board::is_valid_run_id;
+    use super::guard::{answer, require, run_reporter};
     let (state, user) = require(Permission::Onboard).await?;
-    if !is_valid_run_id(&run_id) {
-        return Err(fail(ApiError::Invalid("The run id is malformed.".into())));
-    }
-    let board = state.runs.clone();
-    let owner = user.subject.clone();
+    let report = run_reporter(&state, &user, &run_id)?;
     let result = state
         .provisioning
-        .provision(&request, &|run| board.publish(&owner, &run_id, run))
+        .provision(&request, &report)
         .await
         .map_err(crate::server::service_error::ServiceError::from);
     match &result {

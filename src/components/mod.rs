@@ -10,7 +10,7 @@ mod simulator;
 pub use error_box::ErrorBox;
 pub use loaded::Loaded;
 pub use require_role::{NoAccess, RequireRole, SignInPrompt, WhenAllowed};
-pub use run_steps::RunSteps;
+pub use run_steps::{with_live_steps, RunSteps};
 pub use simulator::Simulator;
 
 use leptos::prelude::*;

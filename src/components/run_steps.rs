@@ -1,8 +1,40 @@
 //! A run's AWS calls with their live status (the wizard, rotation, device removal), and what a
 //! failed run left behind.
 
+use crate::api::onboarding::device_run_status;
+use crate::api::ApiError;
+use crate::components::browser::pause;
 use crate::domain::provisioning::{ProvisionRun, RunState, StepStatus};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::future::Future;
+
+/// Polls the run board every 300 ms while `work` runs, showing each new status in `run`.
+pub async fn with_live_steps<T>(
+    run_id: String,
+    run: RwSignal<ProvisionRun>,
+    work: impl Future<Output = Result<T, ApiError>>,
+) -> Result<T, ApiError> {
+    let finished = RwSignal::new(false);
+    let poll_id = run_id.clone();
+    spawn_local(async move {
+        while !finished.get_untracked() {
+            pause(300).await;
+            if let Ok(Some(r)) = device_run_status(poll_id.clone()).await {
+                if !finished.get_untracked() {
+                    run.set(r);
+                }
+            }
+        }
+    });
+    let result = work.await;
+    finished.set(true);
+    // The run's final steps (what was done, undone or left) are on the board.
+    if let Ok(Some(r)) = device_run_status(run_id).await {
+        run.set(r);
+    }
+    result
+}
 
 /// A run's steps with their status, for the wizard and the certificate pages.
 #[component]

@@ -6,9 +6,9 @@
 use crate::api::lifecycle::{
     plan_certificate_rotation, plan_device_removal, remove_device, rotate_certificate,
 };
-use crate::api::onboarding::device_run_status;
 use crate::api::ApiError;
 use crate::components::browser::{pause, random_id, save_file};
+use crate::components::with_live_steps;
 use crate::components::{ErrorBox, Loaded, RequireRole, RunSteps};
 use crate::domain::device_keys::{
     build_csr, device_bundle, generate_key_pair, key_matches_certificate, DeviceKeyPair, KeyKind,
@@ -21,34 +21,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
-use std::future::Future;
-
-/// Polls the run board every 300 ms while `work` runs, showing each new status in `run`.
-async fn with_live_steps<T>(
-    run_id: String,
-    run: RwSignal<ProvisionRun>,
-    work: impl Future<Output = Result<T, ApiError>>,
-) -> Result<T, ApiError> {
-    let finished = RwSignal::new(false);
-    let poll_id = run_id.clone();
-    spawn_local(async move {
-        while !finished.get_untracked() {
-            pause(300).await;
-            if let Ok(Some(r)) = device_run_status(poll_id.clone()).await {
-                if !finished.get_untracked() {
-                    run.set(r);
-                }
-            }
-        }
-    });
-    let result = work.await;
-    finished.set(true);
-    // The run's final steps (what was done, undone or left) are on the board.
-    if let Ok(Some(r)) = device_run_status(run_id).await {
-        run.set(r);
-    }
-    result
-}
 
 #[component]
 pub fn RotateCertificatePage() -> impl IntoView {

@@ -57,3 +57,27 @@ pub async fn principals(client: &Client, thing: &str) -> Vec<String> {
         .principals()
         .to_vec()
 }
+
+/// A policy letting a device connect as its thing name, as the emulator tests attach.
+pub const CONNECT_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:*:*:client/${iot:Connection.Thing.ThingName}"}]}"#;
+
+/// Creates a policy named `name` with [`CONNECT_POLICY`].
+pub async fn create_policy(client: &Client, name: &str) {
+    client
+        .create_policy()
+        .policy_name(name)
+        .policy_document(CONNECT_POLICY)
+        .send()
+        .await
+        .expect("create policy");
+}
+
+/// Creates a thing group named `name`.
+pub async fn create_group(client: &Client, name: &str) {
+    client
+        .create_thing_group()
+        .thing_group_name(name)
+        .send()
+        .await
+        .expect("create group");
+}

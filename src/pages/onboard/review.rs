@@ -3,11 +3,11 @@
 //! step undoes the run; the page says what failed and why, and Back stays possible.
 
 use super::{BackButton, CertChoice, Wizard};
-use crate::api::onboarding::{device_run_status, provision_device};
+use crate::api::onboarding::provision_device;
 use crate::api::ApiError;
-use crate::components::browser::{pause, random_id};
-use crate::components::{ErrorBox, RunSteps};
-use crate::domain::provisioning::{ProvisionRun, RunState};
+use crate::components::browser::random_id;
+use crate::components::{with_live_steps, ErrorBox, RunSteps};
+use crate::domain::provisioning::ProvisionRun;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -26,36 +26,16 @@ pub(super) fn ReviewStep(w: Wizard) -> impl IntoView {
         error.set(None);
         run.set(ProvisionRun::planned(&request));
         let run_id = random_id("run");
-        let finished = RwSignal::new(false);
-        let poll_id = run_id.clone();
         spawn_local(async move {
-            while !finished.get_untracked() {
-                pause(300).await;
-                if let Ok(Some(r)) = device_run_status(poll_id.clone()).await {
-                    if !finished.get_untracked() {
-                        run.set(r);
-                    }
-                }
-            }
-        });
-        spawn_local(async move {
-            let result = provision_device(run_id.clone(), request).await;
-            finished.set(true);
+            let result =
+                with_live_steps(run_id.clone(), run, provision_device(run_id, request)).await;
             match result {
                 Ok(outcome) => {
-                    run.update(|r| {
-                        r.steps = outcome.steps.clone();
-                        r.state = RunState::Succeeded;
-                    });
                     w.outcome.set(Some(outcome));
                     running.set(false);
                     w.step.set(5);
                 }
                 Err(e) => {
-                    // The run's final steps (what was undone) are on the board.
-                    if let Ok(Some(r)) = device_run_status(run_id).await {
-                        run.set(r);
-                    }
                     error.set(Some(e));
                     running.set(false);
                 }

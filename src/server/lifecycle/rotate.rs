@@ -14,11 +14,30 @@
 use super::{not_found_as, Lifecycle, ProvisionError};
 use crate::domain::lifecycle::{short_id, RotationAction, RotationOutcome, RotationSubject};
 use crate::domain::onboarding::check_csr_pem;
-use crate::domain::provisioning::{ProvisionRun, RunState, StepStatus};
+use crate::domain::provisioning::ProvisionRun;
 use crate::server::aws::{CertificateState, CreatedCertificate};
 use crate::server::certificates::certificate_id;
-use crate::server::provisioning::{fail_and_undo, Live, Undo};
+use crate::server::provisioning::{run_undoable, Live, Undo, UndoableSteps};
 use crate::server::service_error::ServiceError;
+
+/// One rotation's steps, for [`run_undoable`].
+struct RotationSteps<'a> {
+    service: &'a Lifecycle,
+    csr_pem: &'a str,
+    made: Option<CreatedCertificate>,
+}
+
+impl UndoableSteps<RotationAction> for RotationSteps<'_> {
+    fn step<'s>(
+        &'s mut self,
+        action: &'s RotationAction,
+    ) -> futures::future::BoxFuture<'s, Result<Option<Undo>, ServiceError>> {
+        Box::pin(
+            self.service
+                .rotation_step(action, self.csr_pem, &mut self.made),
+        )
+    }
+}
 
 impl Lifecycle {
     /// The steps a rotation of `old_certificate_id` will make, all pending (for the
@@ -47,25 +66,14 @@ impl Lifecycle {
         check_csr_pem(csr_pem).map_err(ServiceError::Invalid)?;
         let subject = self.rotation_subject(old_certificate_id).await?;
         let actions = subject.actions();
-        let mut live = Live::start(subject.planned_run(), report);
-        let mut made: Option<CreatedCertificate> = None;
-        let mut created: Vec<(usize, Undo)> = Vec::new();
-        for (i, action) in actions.iter().enumerate() {
-            live.step(i, StepStatus::Running);
-            match self.rotation_step(action, csr_pem, &mut made).await {
-                Ok(undo) => {
-                    if let Some(Undo::Certificate { id }) = &undo {
-                        live.run.certificate_id = Some(id.clone());
-                    }
-                    live.step(i, StepStatus::Done);
-                    created.extend(undo.map(|u| (i, u)));
-                }
-                Err(cause) => {
-                    return Err(fail_and_undo(self.aws.as_ref(), live, i, cause, created).await);
-                }
-            }
-        }
-        live.state(RunState::Succeeded);
+        let live = Live::start(subject.planned_run(), report);
+        let mut steps = RotationSteps {
+            service: self,
+            csr_pem,
+            made: None,
+        };
+        let live = run_undoable(self.aws.as_ref(), live, &actions, &mut steps).await?;
+        let made = steps.made;
         let new = made.expect("the certificate step ran");
         tracing::info!(old = %old_certificate_id, new = %new.id, "certificate rotated");
         Ok(RotationOutcome {

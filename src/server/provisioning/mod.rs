@@ -23,7 +23,7 @@ mod tests;
 
 pub use crate::domain::onboarding::request_problems as problems;
 pub(crate) use live::Live;
-pub(crate) use undo::{fail_and_undo, gone_ok, Undo};
+pub(crate) use undo::{gone_ok, run_undoable, Undo, UndoableSteps};
 
 use crate::domain::onboarding::rules::check_thing_name;
 use crate::domain::provisioning::{
@@ -119,6 +119,22 @@ struct Made {
     private_key: Option<PrivateKeyPem>,
 }
 
+/// One provisioning run's steps, for [`run_undoable`].
+struct DeviceSteps<'a> {
+    service: &'a Provisioning,
+    req: &'a ProvisionRequest,
+    made: Made,
+}
+
+impl UndoableSteps<StepAction> for DeviceSteps<'_> {
+    fn step<'s>(
+        &'s mut self,
+        action: &'s StepAction,
+    ) -> futures::future::BoxFuture<'s, Result<Option<Undo>, ServiceError>> {
+        Box::pin(self.service.perform(action, self.req, &mut self.made))
+    }
+}
+
 impl Provisioning {
     pub fn new(aws: Arc<dyn Provisioner>) -> Self {
         Provisioning { aws, now: unix_now }
@@ -157,25 +173,14 @@ impl Provisioning {
             return Err(ServiceError::Invalid(problems.join(" ")).into());
         }
         let actions = StepAction::planned(req);
-        let mut live = Live::start(ProvisionRun::planned(req), report);
-        let mut made = Made::default();
-        let mut created: Vec<(usize, Undo)> = Vec::new();
-        for (i, action) in actions.iter().enumerate() {
-            live.step(i, StepStatus::Running);
-            match self.perform(action, req, &mut made).await {
-                Ok(undo) => {
-                    if let Some(Undo::Certificate { id }) = &undo {
-                        live.run.certificate_id = Some(id.clone());
-                    }
-                    live.step(i, StepStatus::Done);
-                    created.extend(undo.map(|u| (i, u)));
-                }
-                Err(cause) => {
-                    return Err(fail_and_undo(self.aws.as_ref(), live, i, cause, created).await);
-                }
-            }
-        }
-        live.state(RunState::Succeeded);
+        let live = Live::start(ProvisionRun::planned(req), report);
+        let mut steps = DeviceSteps {
+            service: self,
+            req,
+            made: Made::default(),
+        };
+        let live = run_undoable(self.aws.as_ref(), live, &actions, &mut steps).await?;
+        let made = steps.made;
         tracing::info!(thing = %req.thing_name, "device provisioned");
         let certificate = made.certificate.expect("the certificate step ran");
         Ok(ProvisionOutcome {

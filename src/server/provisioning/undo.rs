@@ -76,7 +76,44 @@ impl Undo {
 /// Ends a run whose step `i` failed with `cause`: marks the step, undoes `created` (each with
 /// the index of the step that created it) in reverse, and returns the run's error with every
 /// step's final status.
-pub(crate) async fn fail_and_undo(
+/// A run whose steps may each create something that a later failure must undo.
+pub(crate) trait UndoableSteps<A>: Send {
+    /// Makes `action`'s call; returns what undoes it, if it created something.
+    fn step<'s>(
+        &'s mut self,
+        action: &'s A,
+    ) -> futures::future::BoxFuture<'s, Result<Option<Undo>, ServiceError>>;
+}
+
+/// Runs `actions` in order through `steps`, marking each step live. On the first failure,
+/// undoes in reverse what the run created and returns [`ProvisionError::Failed`]; otherwise
+/// the run, marked Succeeded. Shared by the runs that must leave nothing behind
+/// (provisioning, rotation).
+pub(crate) async fn run_undoable<'r, A: Sync>(
+    aws: &dyn Provisioner,
+    mut live: Live<'r>,
+    actions: &[A],
+    steps: &mut impl UndoableSteps<A>,
+) -> Result<Live<'r>, ProvisionError> {
+    let mut created: Vec<(usize, Undo)> = Vec::new();
+    for (i, action) in actions.iter().enumerate() {
+        live.step(i, StepStatus::Running);
+        match steps.step(action).await {
+            Ok(undo) => {
+                if let Some(Undo::Certificate { id }) = &undo {
+                    live.run.certificate_id = Some(id.clone());
+                }
+                live.step(i, StepStatus::Done);
+                created.extend(undo.map(|u| (i, u)));
+            }
+            Err(cause) => return Err(fail_and_undo(aws, live, i, cause, created).await),
+        }
+    }
+    live.state(RunState::Succeeded);
+    Ok(live)
+}
+
+async fn fail_and_undo(
     aws: &dyn Provisioner,
     mut live: Live<'_>,
     i: usize,
