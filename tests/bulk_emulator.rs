@@ -285,3 +285,57 @@ async fn a_resumed_job_finds_certificates_whose_answer_was_lost() {
         f.assert_onboarded_once(row, &pems).await;
     }
 }
+
+#[tokio::test]
+async fn a_cancelled_job_stops_taking_rows_and_resumes_to_the_end() {
+    let f = Fixture::new("bulk-cancel").await;
+    // Slow enough to cancel half way: two certificates a second.
+    let limits = RateLimits::aws_defaults()
+        .with_overrides(&["CreateCertificateFromCsr=2".to_string()])
+        .unwrap();
+    let engine = f.engine(&limits);
+    let rows = f.rows(12);
+    let id = new_job_id();
+    engine.create(id.clone(), rows.clone(), "onboarder").await.unwrap();
+    engine.start(&id);
+    let mut status = engine.status(&id).await.unwrap();
+    for _ in 0..200 {
+        if status.counts.done >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        status = engine.status(&id).await.unwrap();
+    }
+    let asked = engine.cancel(&id).await.unwrap();
+    assert!(
+        matches!(asked.state, JobState::Cancelling | JobState::Cancelled),
+        "{asked:?}"
+    );
+    for _ in 0..400 {
+        status = engine.status(&id).await.unwrap();
+        if status.state == JobState::Cancelled {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(status.state, JobState::Cancelled);
+    assert!(status.counts.remaining() > 0, "cancelled before the end: {status:?}");
+    assert_eq!(status.counts.failed, 0);
+    let csv = engine.result_csv(&id).await.unwrap();
+    assert!(csv.contains(",not started,"), "{csv}");
+
+    // Resumed, it finishes the rows it had not begun.
+    engine.resume(&id).await.unwrap();
+    for _ in 0..600 {
+        status = engine.status(&id).await.unwrap();
+        if status.state == JobState::Finished {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!((status.state, status.counts.done), (JobState::Finished, 12), "{status:?}");
+    let pems = fleet::certificate_pems(&f.client).await;
+    for (_, row) in &rows {
+        f.assert_onboarded_once(row, &pems).await;
+    }
+}

@@ -1,14 +1,21 @@
 import { expect, test } from '@playwright/test';
-import { POLICY, WARDEN_URL, login, settle } from './helpers';
-import { iot, keyMatchesCertificate, zipEntries } from './zip';
+import { WARDEN_URL, login, settle } from './helpers';
+import { iot, sensorPolicyCopy } from './emulator';
+import { keyMatchesCertificate, zipEntries } from './zip';
 
 const stamp = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+
+// The seeded sensor policy's document under a name of this file's own (see sensorPolicyCopy).
+let policy: string;
+test.beforeAll(() => {
+  policy = sensorPolicyCopy(stamp());
+});
 
 /** A device made behind the console's back: thing, AWS-made certificate, policy, attachment. */
 function device(thing: string): string {
   iot('create_thing', { thingName: thing });
   const cert = iot('create_keys_and_certificate', { setAsActive: true }) as { certificateArn: string; certificateId: string };
-  iot('attach_policy', { policyName: POLICY, target: cert.certificateArn });
+  iot('attach_policy', { policyName: policy, target: cert.certificateArn });
   iot('attach_thing_principal', { thingName: thing, principal: cert.certificateArn });
   return cert.certificateId;
 }
@@ -28,7 +35,7 @@ test.describe('certificate lifecycle', () => {
     // The plan first: every step pending, then the run, live.
     const steps = page.locator('#run-steps li');
     await expect(steps.first()).toHaveText(/Create the new certificate from the CSR/);
-    await expect(steps.filter({ hasText: `Attach policy ${POLICY} to the new certificate` })).toHaveCount(1);
+    await expect(steps.filter({ hasText: `Attach policy ${policy} to the new certificate` })).toHaveCount(1);
     await expect(steps.filter({ hasText: `Attach the new certificate to thing ${thing}` })).toHaveCount(1);
     await expect(steps.last()).toContainText('INACTIVE');
     await expect(page.locator('#run-steps li[data-status="pending"]')).toHaveCount(await steps.count());
@@ -48,7 +55,7 @@ test.describe('certificate lifecycle', () => {
     const fresh = principals.find((p) => !p.endsWith(oldId))!;
     expect(fresh).toBeTruthy();
     const policies = iot('list_attached_policies', { target: fresh }) as { policies: { policyName: string }[] };
-    expect(policies.policies.map((p) => p.policyName)).toEqual([POLICY]);
+    expect(policies.policies.map((p) => p.policyName)).toEqual([policy]);
 
     // Remove the device: every step shown, nothing left.
     await page.goto(`${WARDEN_URL}/devices/${thing}`);

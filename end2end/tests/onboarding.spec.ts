@@ -1,8 +1,15 @@
 import { expect, test } from '@playwright/test';
-import { POLICY, THING_GROUP, THING_TYPE, WARDEN_URL, login, settle } from './helpers';
-import { iot, keyMatchesCertificate, zipEntries } from './zip';
+import { THING_GROUP, THING_TYPE, WARDEN_URL, login, settle } from './helpers';
+import { iot, sensorPolicyCopy } from './emulator';
+import { keyMatchesCertificate, zipEntries } from './zip';
 
 const stamp = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+
+// The seeded sensor policy's document under a name of this file's own (see sensorPolicyCopy).
+let policy: string;
+test.beforeAll(() => {
+  policy = sensorPolicyCopy(stamp());
+});
 
 test.describe('onboarding wizard', () => {
   test('onboarding staff register a device with a key made in the browser; the downloaded key matches its certificate', async ({ page }) => {
@@ -34,7 +41,7 @@ test.describe('onboarding wizard', () => {
     await expect(page.locator('#policy-next')).toBeVisible();
     await page.locator('#policy-next').click();
     await expect(page.locator('#policy-problems')).toContainText('at least one policy');
-    await page.locator(`input[name="policy"][value="${POLICY}"]`).check();
+    await page.locator(`input[name="policy"][value="${policy}"]`).check();
     await expect(page.locator('#policy-summary .grants-connect')).toContainText(thing);
     await expect(page.locator('#policy-summary .grants-publish')).toContainText(thing);
     await page.locator('#policy-next').click();
@@ -63,7 +70,7 @@ test.describe('onboarding wizard', () => {
     await settle(page);
     await expect(page.locator('main')).toContainText(THING_TYPE);
     await expect(page.locator('main')).toContainText('e2e-lab');
-    await expect(page.locator('main')).toContainText(POLICY);
+    await expect(page.locator('main')).toContainText(policy);
   });
 
   test('a failed create is undone and says why; an AWS-made key is offered once; auditors cannot onboard', async ({ page }) => {
@@ -99,7 +106,7 @@ test.describe('onboarding wizard', () => {
     // Back, another policy, and this time it works; the AWS-made key is offered once.
     await page.locator('.wizard-back').click();
     await page.locator(`input[name="policy"][value="${doomed}"]`).uncheck();
-    await page.locator(`input[name="policy"][value="${POLICY}"]`).check();
+    await page.locator(`input[name="policy"][value="${policy}"]`).check();
     await page.locator('#policy-next').click();
     await page.locator('#create-device').click();
     await expect(page.locator('#device-created')).toContainText(`${thing} is registered`, { timeout: 20_000 });
@@ -118,8 +125,8 @@ test.describe('bulk onboarding', () => {
     const prefix = `e2e-bulk-${stamp()}`;
     const csv = [
       'thingName,thingType,groups,policies,attr.site',
-      `${prefix}-a,${THING_TYPE},${THING_GROUP},${POLICY},north`,
-      `${prefix}-b,,,${POLICY},south`,
+      `${prefix}-a,${THING_TYPE},${THING_GROUP},${policy},north`,
+      `${prefix}-b,,,${policy},south`,
       `${prefix}-c,,,NoSuchPolicy,west`,
     ].join('\n');
     await login(page, 'onboarder');
@@ -162,7 +169,7 @@ test.describe('bulk onboarding', () => {
     // The key downloaded for -a is the one its certificate certifies.
     await page.goto(`${WARDEN_URL}/devices/${prefix}-a`);
     await settle(page);
-    await expect(page.locator('main')).toContainText(POLICY);
+    await expect(page.locator('main')).toContainText(policy);
     await expect(page.locator('main')).toContainText('north');
   });
 });

@@ -13,19 +13,3 @@ export function keyMatchesCertificate(privateKeyPem: string, certificatePem: str
   const fromCert = new X509Certificate(certificatePem).publicKey.export({ type: 'spki', format: 'der' });
   return Buffer.compare(fromKey, fromCert) === 0;
 }
-
-/**
- * Runs one AWS IoT call on the emulator with boto3 (the stack's venv), for tests that must
- * change the account behind the console's back: `iot('delete_policy', { policyName: 'P' })`.
- */
-export function iot(operation: string, args: Record<string, unknown>): unknown {
-  const code = [
-    'import boto3, json, os, sys',
-    'c = boto3.client("iot", endpoint_url=os.environ["AWS_ENDPOINT_URL"])',
-    'out = getattr(c, sys.argv[1])(**json.loads(sys.argv[2]))',
-    'out.pop("ResponseMetadata", None)',
-    'print(json.dumps(out, default=str))',
-  ].join('\n');
-  const python = process.env.WARDEN_PYTHON ?? '../.tools/venv/bin/python';
-  return JSON.parse(execFileSync(python, ['-c', code, operation, JSON.stringify(args)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
-}
