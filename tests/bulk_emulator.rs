@@ -296,7 +296,10 @@ async fn a_cancelled_job_stops_taking_rows_and_resumes_to_the_end() {
     let engine = f.engine(&limits);
     let rows = f.rows(12);
     let id = new_job_id();
-    engine.create(id.clone(), rows.clone(), "onboarder").await.unwrap();
+    engine
+        .create(id.clone(), rows.clone(), "onboarder")
+        .await
+        .unwrap();
     engine.start(&id);
     let mut status = engine.status(&id).await.unwrap();
     for _ in 0..200 {
@@ -319,7 +322,10 @@ async fn a_cancelled_job_stops_taking_rows_and_resumes_to_the_end() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(status.state, JobState::Cancelled);
-    assert!(status.counts.remaining() > 0, "cancelled before the end: {status:?}");
+    assert!(
+        status.counts.remaining() > 0,
+        "cancelled before the end: {status:?}"
+    );
     assert_eq!(status.counts.failed, 0);
     let csv = engine.result_csv(&id).await.unwrap();
     assert!(csv.contains(",not started,"), "{csv}");
@@ -333,7 +339,11 @@ async fn a_cancelled_job_stops_taking_rows_and_resumes_to_the_end() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert_eq!((status.state, status.counts.done), (JobState::Finished, 12), "{status:?}");
+    assert_eq!(
+        (status.state, status.counts.done),
+        (JobState::Finished, 12),
+        "{status:?}"
+    );
     let pems = fleet::certificate_pems(&f.client).await;
     for (_, row) in &rows {
         f.assert_onboarded_once(row, &pems).await;

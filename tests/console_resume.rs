@@ -55,8 +55,8 @@ async fn a_job_survives_the_console_being_killed() {
     let prefix = common::unique_name("console-kill");
     let policy = format!("WardenKillPolicy-{prefix}");
     fleet::create_policy(&client, &policy).await;
-    let table = std::env::var("WARDEN_JOBS_TABLE")
-        .unwrap_or_else(|_| "iot-warden-onboarding-jobs".into());
+    let table =
+        std::env::var("WARDEN_JOBS_TABLE").unwrap_or_else(|_| "iot-warden-onboarding-jobs".into());
     let store = DynamoJobStore::new(&sdk, table.clone());
     let rows: Vec<(u32, OnboardRow)> = (0..16u32)
         .map(|i| {
@@ -85,7 +85,10 @@ async fn a_job_survives_the_console_being_killed() {
         8,
     );
     let id = new_job_id();
-    engine.create(id.clone(), rows.clone(), "onboarder").await.unwrap();
+    engine
+        .create(id.clone(), rows.clone(), "onboarder")
+        .await
+        .unwrap();
 
     let mut first = console(free_port());
     let started = Instant::now();
