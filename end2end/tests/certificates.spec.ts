@@ -7,9 +7,11 @@ async function findRow(page: Page, thing: string): Promise<Locator> {
   await settle(page);
   const row = page.locator('#certificates-table tr', { has: page.locator(`a.chip:text-is("${thing}")`) });
   for (let i = 0; i < 200 && (await row.count()) === 0; i++) {
-    const next = page.locator('nav.pager a[rel="next"]');
-    if ((await next.count()) === 0) break;
-    await next.click();
+    // Each page loaded whole from the server (a click would navigate in the browser, and the
+    // pager is gone while the next page loads).
+    const next = await page.locator('nav.pager a[rel="next"]').getAttribute('href', { timeout: 1_000 }).catch(() => null);
+    if (!next) break;
+    await page.goto(`${WARDEN_URL}${next}`);
     await settle(page);
   }
   return row;

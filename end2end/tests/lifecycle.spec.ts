@@ -47,6 +47,8 @@ test.describe('certificate lifecycle', () => {
     await page.locator('#download-bundle').click();
     const bundle = zipEntries(await (await download).path());
     expect(keyMatchesCertificate(bundle.get('private.pem.key')!, bundle.get('certificate.pem.crt')!)).toBe(true);
+    // Its README says what the device may do, as the wizard's does.
+    expect(bundle.get('README.txt')).toContain(`sensors/${thing}`);
 
     // In AWS: the old certificate is INACTIVE, the new one ACTIVE on the same thing with the policy.
     const old = iot('describe_certificate', { certificateId: oldId }) as { certificateDescription: { status: string } };

@@ -6,6 +6,7 @@
 use crate::api::lifecycle::{
     plan_certificate_rotation, plan_device_removal, remove_device, rotate_certificate,
 };
+use crate::api::onboarding::{device_policy_summary, onboarding_catalog};
 use crate::api::ApiError;
 use crate::components::browser::{pause, random_id, save_file};
 use crate::components::with_live_steps;
@@ -15,6 +16,7 @@ use crate::domain::device_keys::{
 };
 use crate::domain::inventory::percent_encode;
 use crate::domain::lifecycle::{short_id, RotationOutcome};
+use crate::domain::policy_summary::topics_for_readme;
 use crate::domain::provisioning::{ProvisionRun, RunState};
 use crate::domain::roles::Permission;
 use leptos::prelude::*;
@@ -111,15 +113,31 @@ fn RotatedBundle(outcome: RotationOutcome, keys: DeviceKeyPair) -> impl IntoView
     let thing = outcome.things.first().cloned().unwrap_or_default();
     let matches = key_matches_certificate(&keys.private_key_pem, &outcome.certificate_pem);
     let problem: RwSignal<Option<String>> = RwSignal::new(None);
+    // For the bundle's README, as the wizard writes it: the endpoint and what the policies allow.
+    let (policies, who) = (outcome.policies.clone(), thing.clone());
+    let summary = Resource::new(
+        move || (policies.clone(), who.clone()),
+        |(p, t)| device_policy_summary(p, t),
+    );
+    let catalog = Resource::new(|| (), |_| onboarding_catalog());
     let (cert, name) = (outcome.certificate_pem.clone(), thing.clone());
     let download = move |_| {
+        let topics = summary
+            .get_untracked()
+            .and_then(Result::ok)
+            .map(|s| topics_for_readme(&s))
+            .unwrap_or_default();
+        let endpoint = catalog
+            .get_untracked()
+            .and_then(Result::ok)
+            .and_then(|c| c.data_endpoint);
         let made = device_bundle(
             &name,
             &cert,
             Some(&keys.private_key_pem),
             Some(&keys.public_key_pem),
-            None,
-            &[],
+            endpoint.as_deref(),
+            &topics,
         )
         .map_err(|e| e.to_string())
         .and_then(|zip| save_file(&format!("{name}-rotated.zip"), "application/zip", &zip));

@@ -18,6 +18,49 @@ use tower_sessions_memory_store::MemoryStore;
 
 pub const SESSION_COOKIE: &str = "warden_session";
 
+/// The largest bulk job request accepted: 10,000 rows with CSRs and attributes fit with room.
+pub const BULK_JOB_BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// Every other request body: axum's own default.
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// The one server function whose input is large: a bulk job's rows.
+const BULK_JOB_PATH: &str = "/api/start_bulk_job";
+
+/// Gives a server function's error the status its [`ApiError`] says. A function's own errors
+/// set it already; one refused before the function runs (a malformed or too large request)
+/// comes out of Leptos as 500, which would blame the server for the caller's input.
+async fn api_error_status(
+    req: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Ok(err) = serde_json::from_slice::<crate::api::ApiError>(&bytes) {
+        parts.status =
+            StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    axum::response::Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Caps request bodies: [`BULK_JOB_BODY_LIMIT`] for a bulk job's rows, [`BODY_LIMIT`] for
+/// everything else. (axum's extractors read the larger cap, set on the whole router; this
+/// narrows it for every other path. Leptos registers the server functions' routes itself,
+/// so a per-route layer cannot reach them.)
+async fn body_limits(req: Request<Body>, next: axum::middleware::Next) -> axum::response::Response {
+    if req.uri().path() == BULK_JOB_PATH {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let limited = Body::new(http_body_util::Limited::new(body, BODY_LIMIT));
+    next.run(Request::from_parts(parts, limited)).await
+}
+
 /// The whole app. `store` is passed in so that tests can look into the sessions.
 pub fn router(state: AppState, store: MemoryStore) -> Router {
     let config = &state.config;
@@ -54,6 +97,9 @@ pub fn router(state: AppState, store: MemoryStore) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
+        .layer(middleware::from_fn(body_limits))
+        .layer(middleware::from_fn(api_error_status))
+        .layer(axum::extract::DefaultBodyLimit::max(BULK_JOB_BODY_LIMIT))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::same_origin_guard,
