@@ -147,7 +147,8 @@ async fn sign_in(
         .unwrap();
     let mut form_posted = false;
     for _ in 0..10 {
-        if url.starts_with(PUBLIC_URL) {
+        // With the slash: an IdP on port 39990-39999 would otherwise look like the console.
+        if url.starts_with(&format!("{PUBLIC_URL}/")) {
             break;
         }
         let res = browser.get(&url).send().await.unwrap();
