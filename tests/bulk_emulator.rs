@@ -102,27 +102,16 @@ impl Fixture {
             "{thing}: one certificate with its key, got {certs:?}"
         );
         assert!(principals[0].ends_with(&certs[0]));
-        let policies = self
-            .client
-            .list_attached_policies()
-            .target(&principals[0])
-            .send()
-            .await
-            .unwrap();
-        let names: Vec<&str> = policies
-            .policies()
-            .iter()
-            .filter_map(|p| p.policy_name())
-            .collect();
-        assert_eq!(names, vec![self.policy.as_str()], "{thing}");
-        let groups = self
-            .client
-            .list_thing_groups_for_thing()
-            .thing_name(thing)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(groups.thing_groups().len(), 1, "{thing}");
+        assert_eq!(
+            fleet::policies_of(&self.client, &principals[0]).await,
+            vec![self.policy.clone()],
+            "{thing}"
+        );
+        assert_eq!(
+            fleet::groups_of(&self.client, thing).await,
+            vec![self.group.clone()],
+            "{thing}"
+        );
     }
 }
 

@@ -105,35 +105,11 @@ impl Fixture {
     }
 
     async fn policies_of(&self, arn: &str) -> Vec<String> {
-        let out = self
-            .client
-            .list_attached_policies()
-            .target(arn)
-            .send()
-            .await;
-        let mut names: Vec<String> = out
-            .map(|o| {
-                o.policies()
-                    .iter()
-                    .filter_map(|p| p.policy_name().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        names.sort();
-        names
+        fleet::policies_of(&self.client, arn).await
     }
 
     async fn principals(&self) -> Vec<String> {
-        let out = self
-            .client
-            .list_thing_principals()
-            .thing_name(&self.thing)
-            .send()
-            .await
-            .unwrap();
-        let mut p = out.principals().to_vec();
-        p.sort();
-        p
+        fleet::principals(&self.client, &self.thing).await
     }
 
     async fn thing_exists(&self) -> bool {

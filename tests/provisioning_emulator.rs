@@ -214,40 +214,15 @@ async fn a_csr_run_creates_the_thing_certificate_and_attachments() {
     let d = cert.certificate_description().unwrap();
     assert_eq!(d.status(), Some(&CertificateStatus::Active));
     assert_eq!(d.certificate_arn(), Some(outcome.certificate_arn.as_str()));
-    let principals = c
-        .list_thing_principals()
-        .thing_name(&f.thing)
-        .send()
-        .await
-        .unwrap();
     assert_eq!(
-        principals.principals(),
-        std::slice::from_ref(&outcome.certificate_arn)
+        fleet::principals(c, &f.thing).await,
+        [outcome.certificate_arn.clone()]
     );
-    let policies = c
-        .list_attached_policies()
-        .target(&outcome.certificate_arn)
-        .send()
-        .await
-        .unwrap();
-    let names: Vec<&str> = policies
-        .policies()
-        .iter()
-        .filter_map(|p| p.policy_name())
-        .collect();
-    assert_eq!(names, [f.policy.as_str()]);
-    let groups = c
-        .list_thing_groups_for_thing()
-        .thing_name(&f.thing)
-        .send()
-        .await
-        .unwrap();
-    let groups: Vec<&str> = groups
-        .thing_groups()
-        .iter()
-        .filter_map(|g| g.group_name())
-        .collect();
-    assert_eq!(groups, [f.group.as_str()]);
+    assert_eq!(
+        fleet::policies_of(c, &outcome.certificate_arn).await,
+        [f.policy.clone()]
+    );
+    assert_eq!(fleet::groups_of(c, &f.thing).await, [f.group.clone()]);
 
     // The name is taken now: the wizard's check and a second run both say so, and the second
     // run creates nothing.
@@ -361,16 +336,9 @@ async fn an_aws_made_key_pair_returns_its_private_key_once() {
         assert!(!serde_json::to_string(r).unwrap().contains(&key));
     }
     assert!(f.certificate_exists(&outcome.certificate_id).await);
-    let principals = f
-        .client
-        .list_thing_principals()
-        .thing_name(&f.thing)
-        .send()
-        .await
-        .unwrap();
     assert_eq!(
-        principals.principals(),
-        std::slice::from_ref(&outcome.certificate_arn)
+        fleet::principals(&f.client, &f.thing).await,
+        [outcome.certificate_arn.clone()]
     );
     f.remove(Some(&outcome.certificate_id)).await;
 }

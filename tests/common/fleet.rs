@@ -46,16 +46,50 @@ pub fn certificates_for(csr: &str, pems: &[(String, String)]) -> Vec<String> {
         .collect()
 }
 
-/// The principal ARNs attached to the thing.
+/// The principal ARNs attached to the thing, sorted.
 pub async fn principals(client: &Client, thing: &str) -> Vec<String> {
-    client
+    let mut out = client
         .list_thing_principals()
         .thing_name(thing)
         .send()
         .await
         .expect("list principals")
         .principals()
-        .to_vec()
+        .to_vec();
+    out.sort();
+    out
+}
+
+/// The names of the policies attached to a principal, sorted.
+pub async fn policies_of(client: &Client, principal_arn: &str) -> Vec<String> {
+    let mut out: Vec<String> = client
+        .list_attached_policies()
+        .target(principal_arn)
+        .send()
+        .await
+        .expect("list attached policies")
+        .policies()
+        .iter()
+        .filter_map(|p| p.policy_name().map(str::to_string))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The names of the thing groups a thing is in, sorted.
+pub async fn groups_of(client: &Client, thing: &str) -> Vec<String> {
+    let mut out: Vec<String> = client
+        .list_thing_groups_for_thing()
+        .thing_name(thing)
+        .send()
+        .await
+        .expect("list thing groups for thing")
+        .thing_groups()
+        .iter()
+        .filter_map(|g| g.group_name().map(str::to_string))
+        .collect();
+    out.sort();
+    out
 }
 
 /// A policy letting a device connect as its thing name, as the emulator tests attach.
