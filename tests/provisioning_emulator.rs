@@ -216,13 +216,13 @@ async fn a_csr_run_creates_the_thing_certificate_and_attachments() {
     assert_eq!(d.certificate_arn(), Some(outcome.certificate_arn.as_str()));
     assert_eq!(
         fleet::principals(c, &f.thing).await,
-        [outcome.certificate_arn.clone()]
+        vec![outcome.certificate_arn.clone()]
     );
     assert_eq!(
         fleet::policies_of(c, &outcome.certificate_arn).await,
-        [f.policy.clone()]
+        vec![f.policy.clone()]
     );
-    assert_eq!(fleet::groups_of(c, &f.thing).await, [f.group.clone()]);
+    assert_eq!(fleet::groups_of(c, &f.thing).await, vec![f.group.clone()]);
 
     // The name is taken now: the wizard's check and a second run both say so, and the second
     // run creates nothing.
@@ -338,7 +338,7 @@ async fn an_aws_made_key_pair_returns_its_private_key_once() {
     assert!(f.certificate_exists(&outcome.certificate_id).await);
     assert_eq!(
         fleet::principals(&f.client, &f.thing).await,
-        [outcome.certificate_arn.clone()]
+        vec![outcome.certificate_arn.clone()]
     );
     f.remove(Some(&outcome.certificate_id)).await;
 }
