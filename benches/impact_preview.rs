@@ -6,7 +6,7 @@
 //! Run: `source scripts/lib.sh && cargo bench --bench impact_preview`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use iot_warden::domain::policy::{
+use iot_warden::domain::policies::engine::{
     impact_preview, parse_policy, Context, ImpactDevice, ImpactInput, PolicyDocument,
 };
 use std::collections::BTreeMap;

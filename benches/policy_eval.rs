@@ -9,7 +9,7 @@
 //! Run: `source scripts/lib.sh && cargo bench --bench policy_eval`.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use iot_warden::domain::policy::{
+use iot_warden::domain::policies::engine::{
     evaluate, parse_policy, Context, Decision, NamedPolicy, PolicyDocument, PolicySet, Request,
 };
 use std::hint::black_box;

@@ -1,24 +1,22 @@
 //! The HTML shell, the router and the role-aware layout.
 
-use crate::api::viewer::{current_viewer, Viewer};
-use crate::api::ApiError;
+use crate::api::session::{current_viewer, Viewer};
+use crate::components::{use_viewer, ViewerResource};
 use crate::domain::roles::Permission;
-use crate::pages::{
-    bulk_onboard::BulkOnboardPage,
+use crate::pages::certificates::{
     certificates_page::CertificatesPage,
-    device_page::DevicePage,
-    devices_page::DevicesPage,
-    home_page::HomePage,
     lifecycle_run::{RemoveDevicePage, RotateCertificatePage},
-    not_found_page::NotFoundPage,
-    onboard::OnboardPage,
-    policies_page::PoliciesPage,
-    policy_editor_page::PolicyEditorPage,
-    policy_page::PolicyPage,
-    simulator_page::SimulatorPage,
-    thing_groups_page::ThingGroupsPage,
+};
+use crate::pages::inventory::{
+    device_page::DevicePage, devices_page::DevicesPage, thing_groups_page::ThingGroupsPage,
     thing_types_page::ThingTypesPage,
 };
+use crate::pages::onboarding::{bulk::BulkOnboardPage, wizard::OnboardPage};
+use crate::pages::policies::{
+    policies_page::PoliciesPage, policy_editor_page::PolicyEditorPage, policy_page::PolicyPage,
+    simulator_page::SimulatorPage,
+};
+use crate::pages::{home_page::HomePage, not_found_page::NotFoundPage};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
@@ -51,14 +49,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
-}
-
-/// Who is signed in, loaded once per page and shared by the layout and every page.
-#[derive(Clone, Copy)]
-pub struct ViewerResource(pub Resource<Result<Option<Viewer>, ApiError>>);
-
-pub fn use_viewer() -> Resource<Result<Option<Viewer>, ApiError>> {
-    expect_context::<ViewerResource>().0
 }
 
 #[component]

@@ -5,44 +5,40 @@
 //!
 //! # Layout
 //!
-//! Requests travel one hop per layer: page → server function → service → AWS adapter.
+//! Requests travel one hop per layer: page → server function → service → AWS adapter. The
+//! code is grouped by feature area, with the same area names at every layer;
+//! `docs/architecture.md` draws the path and says where a new feature's files and tests go.
 //!
-//! - [`app`]: the HTML shell, router and role-aware layout.
-//! - [`pages`]: one file per page; resources and components only.
-//! - [`components`]: pieces shared by pages (role gates, error box, loading state, the
-//!   policy simulator, which decides in the browser, and `browser`: saving and reading files,
-//!   pausing for a repaint).
-//! - [`api`]: the server functions (`POST /api/<name>`), each opening with a role check from
-//!   `api::guard`, then one service call; [`api::ApiError`] is the one error users see.
-//! - [`domain`]: pure logic and the types that cross the wire (roles, inventory queries,
-//!   certificate facts). No AWS, Leptos or tokio: builds for wasm32, tests in milliseconds.
-//!   [`domain::policy`] is the AWS IoT policy engine: parse, validate, lint and decide
-//!   requests, and preview a draft's impact. Around it: [`domain::policy_catalog`] (what the
-//!   policy pages show), [`domain::policy_editor`] (the editor's diagnostics),
-//!   [`domain::simulation`] (device contexts and MQTT requests), [`domain::cert_variables`]
-//!   (certificate policy variables) and [`domain::text_diff`] (version diffs).
-//!   Onboarding and certificates: [`domain::onboarding`] (AWS name and attribute rules, CSR
-//!   checks, the bulk CSV plan, one request's checks, a bulk job's rows, progress and result
-//!   file), [`domain::provisioning`] (one device's steps and their status),
-//!   [`domain::device_keys`] (key pairs, CSRs and bundles made in the browser),
-//!   [`domain::policy_summary`] (what a device's policies let it do, for the wizard and its
-//!   bundle), [`domain::pacing`] (per-API token buckets and back-off for bulk jobs),
-//!   [`domain::certificates`] (the lifecycle list's filters and status changes) and
-//!   [`domain::lifecycle`] (the steps of a certificate rotation and of a device removal).
-//! - `server` (feature `ssr`): configuration (`config`), sign-in and sessions (`auth`),
-//!   the security layers (`security`), the AWS adapters behind narrow traits (`aws`), the
-//!   services (`inventory`, `policies`, `certificates`) with their one error type
-//!   (`service_error`) and filtered paging over AWS listings (`paging`), the router (`http`)
-//!   and start-up (`run`).
-//!   `provisioning` creates one device step by step with live status, undoing it on a failure
-//!   (its `board` keeps each watched run's latest status for polling pages). `lifecycle`
-//!   rotates a device's certificate (undone on a failure) and removes a device (stopping
-//!   safely, so a second run finishes), with the same live status. `bulk` runs onboarding
-//!   jobs: kept in DynamoDB (`aws::JobStore`) under a lease, paced per AWS API, idempotent row
-//!   by row, resumed at start-up.
-//! - `cli` (feature `ssr`): the bodies of the policy commands `lint` (least-privilege
-//!   findings placed at their line) and `simulate` (JSON Lines cases in, decisions out), and
-//!   of `onboard` (a bulk job from a CSV, for factory pipelines).
+//! - **inventory**: [`domain::inventory`] (queries, cursors, rows) · `server::inventory` ·
+//!   [`api::inventory`] · [`pages::inventory`] (devices, one device, thing types and groups).
+//! - **policies**: [`domain::policies`] (the AWS IoT policy engine: parse, validate, lint,
+//!   decide, impact preview; with the catalog, editor diagnostics, simulation, summary and
+//!   diffs) · `server::policies` · [`api::policies`] · [`pages::policies`] (list, versions,
+//!   editor, simulator).
+//! - **certificates**: [`domain::certificates`] (facts read from a PEM, key algorithms,
+//!   policy variables, the list's filters, rotation and removal steps, browser-made keys and
+//!   bundles) · `server::certificates` (the list and status changes; `lifecycle`: rotation
+//!   and removal runs) · [`api::certificates`] · [`pages::certificates`].
+//! - **onboarding**: [`domain::onboarding`] (one device's request and steps, CSR checks, the
+//!   bulk CSV plan, job rows, pacing) · `server::onboarding` (`provisioning`: one device with
+//!   live steps, undone on a failure; `bulk`: jobs in DynamoDB under a lease, paced per AWS
+//!   API, resumed at start-up) · [`api::onboarding`] · [`pages::onboarding`] (the wizard and
+//!   bulk onboarding).
+//!
+//! Shared by the areas:
+//! - [`domain`]: pure (no AWS, Leptos or tokio; builds for wasm32): [`domain::roles`],
+//!   [`domain::aws_names`] (AWS's name and attribute rules) and [`domain::runs`] (a run's
+//!   steps and live status).
+//! - `server` (feature `ssr`): `config`, `state`, `run` (start-up), `http` (router),
+//!   `security` (origin check, headers), `auth` (OIDC sign-in, sessions), `aws` (narrow
+//!   traits, SDK implementations in `aws::sdk`, the fake account for tests), `runs` (live
+//!   status, undo, the run board), `paging`, `service_error` (the services' one error type).
+//! - [`api`]: server functions (`POST /api/<name>`), each a role check from `api::guard`
+//!   then one service call; [`api::session`] says who is looking; [`api::ApiError`] is the
+//!   one error users see.
+//! - [`components`]: pieces pages share (role gates, error box, loading state, live run
+//!   steps, the policy simulator, browser-only helpers); [`app`]: shell, router, layout.
+//! - `cli` (feature `ssr`): the bodies of `lint`, `simulate` and `onboard`.
 //!
 //! The binary (`src/main.rs`) is a thin clap front: `iot-warden serve`, `iot-warden lint`,
 //! `iot-warden simulate`, `iot-warden onboard`.

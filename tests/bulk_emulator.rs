@@ -8,12 +8,12 @@ mod common;
 use common::fleet;
 
 use aws_sdk_iot::Client;
-use iot_warden::domain::device_keys::{build_csr, generate_key_pair, KeyKind};
+use iot_warden::domain::certificates::device_keys::{build_csr, generate_key_pair, KeyKind};
 use iot_warden::domain::onboarding::job::{JobRow, JobState, RowStage};
+use iot_warden::domain::onboarding::pacing::RateLimits;
 use iot_warden::domain::onboarding::OnboardRow;
-use iot_warden::domain::pacing::RateLimits;
 use iot_warden::server::aws::{DynamoJobStore, JobStore, SdkIot};
-use iot_warden::server::bulk::{new_job_id, BulkOnboarding};
+use iot_warden::server::onboarding::bulk::{new_job_id, BulkOnboarding};
 use std::sync::Arc;
 
 const TABLE: &str = "iot-warden-onboarding-jobs";

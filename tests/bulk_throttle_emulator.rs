@@ -4,12 +4,12 @@
 
 mod common;
 
-use iot_warden::domain::device_keys::{build_csr, generate_key_pair, KeyKind};
+use iot_warden::domain::certificates::device_keys::{build_csr, generate_key_pair, KeyKind};
 use iot_warden::domain::onboarding::job::JobState;
+use iot_warden::domain::onboarding::pacing::RateLimits;
 use iot_warden::domain::onboarding::OnboardRow;
-use iot_warden::domain::pacing::RateLimits;
 use iot_warden::server::aws::{DynamoJobStore, SdkIot};
-use iot_warden::server::bulk::{new_job_id, BulkOnboarding};
+use iot_warden::server::onboarding::bulk::{new_job_id, BulkOnboarding};
 use std::sync::Arc;
 
 async fn throttle(limits: &str) {

@@ -4,7 +4,7 @@
 mod common;
 
 use aws_sdk_iot::Client;
-use iot_warden::domain::certificates::CertificateQuery;
+use iot_warden::domain::certificates::listing::CertificateQuery;
 use iot_warden::server::aws::SdkIot;
 use iot_warden::server::certificates::Certificates;
 use iot_warden::server::service_error::ServiceError;

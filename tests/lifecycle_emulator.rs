@@ -13,15 +13,17 @@ use common::fleet;
 
 use aws_sdk_iot::types::CertificateStatus;
 use aws_sdk_iot::Client;
-use iot_warden::domain::device_keys::{
+use iot_warden::domain::certificates::device_keys::{
     build_csr, generate_key_pair, key_matches_certificate, KeyKind,
 };
-use iot_warden::domain::provisioning::{
-    CertificateSource, ProvisionOutcome, ProvisionRequest, ProvisionRun, RunState, StepStatus,
+use iot_warden::domain::onboarding::provisioning::{
+    CertificateSource, ProvisionOutcome, ProvisionRequest,
 };
+use iot_warden::domain::runs::{LiveRun, RunState, StepStatus};
 use iot_warden::server::aws::SdkIot;
-use iot_warden::server::lifecycle::{Lifecycle, ProvisionError};
-use iot_warden::server::provisioning::Provisioning;
+use iot_warden::server::certificates::lifecycle::Lifecycle;
+use iot_warden::server::onboarding::provisioning::Provisioning;
+use iot_warden::server::runs::RunError;
 use iot_warden::server::service_error::ServiceError;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -132,11 +134,11 @@ impl Fixture {
             .to_vec()
     }
 
-    async fn remove(&self) -> (Result<ProvisionRun, ProvisionError>, Vec<ProvisionRun>) {
+    async fn remove(&self) -> (Result<LiveRun, RunError>, Vec<LiveRun>) {
         let seen = Mutex::new(Vec::new());
         let result = self
             .lifecycle
-            .remove_device(&self.thing, &|r: &ProvisionRun| {
+            .remove_device(&self.thing, &|r: &LiveRun| {
                 seen.lock().unwrap().push(r.clone())
             })
             .await;
@@ -158,7 +160,7 @@ impl Fixture {
     }
 }
 
-fn labels(run: &ProvisionRun) -> Vec<&str> {
+fn labels(run: &LiveRun) -> Vec<&str> {
     run.steps.iter().map(|s| s.label.as_str()).collect()
 }
 
@@ -197,7 +199,7 @@ async fn a_rotation_moves_the_policies_and_thing_to_a_certificate_for_the_device
     let seen = Mutex::new(Vec::new());
     let outcome = f
         .lifecycle
-        .rotate(&old.certificate_id, &csr, &|r: &ProvisionRun| {
+        .rotate(&old.certificate_id, &csr, &|r: &LiveRun| {
             seen.lock().unwrap().push(r.clone())
         })
         .await
@@ -257,7 +259,7 @@ async fn a_rotation_that_fails_is_undone_and_the_old_certificate_keeps_working()
     let csr = build_csr(&keys, &f.thing).unwrap();
     let done = AtomicBool::new(false);
     let seen = Mutex::new(Vec::new());
-    let report = |r: &ProvisionRun| {
+    let report = |r: &LiveRun| {
         seen.lock().unwrap().push(r.clone());
         if r.steps[0].status == StepStatus::Done && !done.swap(true, Ordering::SeqCst) {
             meanwhile(async {
@@ -282,7 +284,7 @@ async fn a_rotation_that_fails_is_undone_and_the_old_certificate_keeps_working()
         .rotate(&old.certificate_id, &csr, &report)
         .await
         .unwrap_err();
-    let ProvisionError::Failed { run, .. } = &err else {
+    let RunError::Failed { run, .. } = &err else {
         panic!("{err:?}");
     };
     let statuses: Vec<&StepStatus> = run.steps.iter().map(|s| &s.status).collect();
@@ -372,7 +374,7 @@ async fn removing_a_device_leaves_nothing_of_it() {
     // Gone: a second removal is refused before any change.
     let (again, _) = f.remove().await;
     assert!(
-        matches!(again, Err(ProvisionError::Refused(ServiceError::NotFound(ref m))) if *m == format!("There is no thing {}.", f.thing)),
+        matches!(again, Err(RunError::Refused(ServiceError::NotFound(ref m))) if *m == format!("There is no thing {}.", f.thing)),
         "{again:?}"
     );
     f.clean_up().await;
@@ -428,7 +430,7 @@ async fn a_removal_that_fails_names_what_remains_and_a_second_run_finishes() {
     // Between the plan and the first step, an admin revokes the certificate: AWS refuses to
     // set it INACTIVE, and the run stops there.
     let revoked = AtomicBool::new(false);
-    let report = |_: &ProvisionRun| {
+    let report = |_: &LiveRun| {
         if !revoked.swap(true, Ordering::SeqCst) {
             meanwhile(async {
                 f.client
@@ -446,7 +448,7 @@ async fn a_removal_that_fails_names_what_remains_and_a_second_run_finishes() {
         .remove_device(&f.thing, &report)
         .await
         .unwrap_err();
-    let ProvisionError::Failed { run, .. } = &err else {
+    let RunError::Failed { run, .. } = &err else {
         panic!("{err:?}");
     };
     assert!(matches!(run.steps[0].status, StepStatus::Failed(_)));

@@ -5,7 +5,7 @@
 mod common;
 
 use aws_sdk_iot::Client;
-use iot_warden::domain::policy::Decision;
+use iot_warden::domain::policies::engine::Decision;
 use iot_warden::server::aws::SdkIot;
 use iot_warden::server::policies::Policies;
 use iot_warden::server::service_error::ServiceError;

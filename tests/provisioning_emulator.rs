@@ -8,11 +8,11 @@ use common::fleet;
 
 use aws_sdk_iot::types::CertificateStatus;
 use aws_sdk_iot::Client;
-use iot_warden::domain::provisioning::{
-    CertificateSource, ProvisionRequest, ProvisionRun, RunState, StepStatus,
-};
+use iot_warden::domain::onboarding::provisioning::{CertificateSource, ProvisionRequest};
+use iot_warden::domain::runs::{LiveRun, RunState, StepStatus};
 use iot_warden::server::aws::SdkIot;
-use iot_warden::server::provisioning::{ProvisionError, Provisioning};
+use iot_warden::server::onboarding::provisioning::Provisioning;
+use iot_warden::server::runs::RunError;
 use iot_warden::server::service_error::ServiceError;
 use std::sync::{Arc, Mutex};
 
@@ -64,15 +64,13 @@ impl Fixture {
         &self,
         req: &ProvisionRequest,
     ) -> (
-        Result<iot_warden::domain::provisioning::ProvisionOutcome, ProvisionError>,
-        Vec<ProvisionRun>,
+        Result<iot_warden::domain::onboarding::provisioning::ProvisionOutcome, RunError>,
+        Vec<LiveRun>,
     ) {
         let seen = Mutex::new(Vec::new());
         let result = self
             .service
-            .provision(req, &|r: &ProvisionRun| {
-                seen.lock().unwrap().push(r.clone())
-            })
+            .provision(req, &|r: &LiveRun| seen.lock().unwrap().push(r.clone()))
             .await;
         (result, seen.into_inner().unwrap())
     }
@@ -232,7 +230,7 @@ async fn a_csr_run_creates_the_thing_certificate_and_attachments() {
         "{err:?}"
     );
     let (again, _) = f.provision(&req).await;
-    let Err(ProvisionError::Failed { run, .. }) = again else {
+    let Err(RunError::Failed { run, .. }) = again else {
         panic!("{again:?}");
     };
     assert!(matches!(run.steps[0].status, StepStatus::Failed(_)));
@@ -252,7 +250,7 @@ async fn a_missing_policy_fails_at_its_attach_step_and_leaves_nothing_behind() {
     );
     let (result, seen) = f.provision(&req).await;
     let err = result.unwrap_err();
-    let ProvisionError::Failed { run, .. } = &err else {
+    let RunError::Failed { run, .. } = &err else {
         panic!("{err:?}");
     };
     let labels: Vec<(&str, &StepStatus)> = run

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 // outside its own folder, so its source is compiled here directly: depending on the
 // iot-warden crate instead would build leptos and the rest under the sanitizer, minutes
 // for every change.
-#[path = "../../src/domain/policy/mod.rs"]
+#[path = "../../src/domain/policies/engine/mod.rs"]
 // Only part of the module is used here.
 #[allow(dead_code, unused_imports)]
 mod policy;

@@ -1,10 +1,16 @@
-//! Certificates: the lifecycle list and status changes (admin).
+//! Certificates (admin): the lifecycle list and status changes, and the lifecycle's runs:
+//! rotating a device's certificate and removing a device, each planned first (for the
+//! confirmation) and then run with live steps, polled with
+//! [`crate::api::onboarding::device_run_status`].
 
 use super::ApiError;
-use crate::domain::certificates::{CertificatePage, CertificateQuery, StatusChanged};
+use crate::domain::certificates::lifecycle::RotationOutcome;
+use crate::domain::certificates::listing::{CertificatePage, CertificateQuery, StatusChanged};
 #[cfg(feature = "ssr")]
 use crate::domain::roles::Permission;
+use crate::domain::runs::LiveRun;
 use leptos::prelude::*;
+use server_fn::codec::Json;
 
 #[server(prefix = "/api", endpoint = "list_certificates")]
 pub async fn list_certificates(
@@ -26,6 +32,69 @@ pub async fn change_certificate_status(
     let result = state.certificates.change_status(&id, &change).await;
     if let Ok(done) = &result {
         tracing::info!(user = %user.username, certificate = %id, status = %done.status, "certificate status changed");
+    }
+    answer(result)
+}
+
+/// The steps a rotation of certificate `id` will take, all pending.
+#[server(prefix = "/api", endpoint = "plan_certificate_rotation")]
+pub async fn plan_certificate_rotation(#[server(default)] id: String) -> Result<LiveRun, ApiError> {
+    use super::guard::{answer, require};
+    let (state, _) = require(Permission::ManageCertificates).await?;
+    answer(state.lifecycle.plan_rotation(&id).await)
+}
+
+/// Rotates certificate `old_id` to a new one from `csr` (made in the admin's browser).
+#[server(prefix = "/api", endpoint = "rotate_certificate", input = Json)]
+pub async fn rotate_certificate(
+    run_id: String,
+    old_id: String,
+    csr: String,
+) -> Result<RotationOutcome, ApiError> {
+    use super::guard::{answer, require, run_reporter};
+    let (state, user) = require(Permission::ManageCertificates).await?;
+    let report = run_reporter(&state, &user, &run_id)?;
+    let result = state
+        .lifecycle
+        .rotate(&old_id, &csr, &report)
+        .await
+        .map_err(crate::server::service_error::ServiceError::from);
+    match &result {
+        Ok(o) => {
+            tracing::info!(user = %user.username, old = %o.old_certificate_id, new = %o.certificate_id, "certificate rotated")
+        }
+        Err(e) => {
+            tracing::warn!(user = %user.username, old = %old_id, "certificate not rotated: {e}")
+        }
+    }
+    answer(result)
+}
+
+/// The steps removing `thing` will take, all pending.
+#[server(prefix = "/api", endpoint = "plan_device_removal")]
+pub async fn plan_device_removal(#[server(default)] thing: String) -> Result<LiveRun, ApiError> {
+    use super::guard::{answer, require};
+    let (state, _) = require(Permission::ManageCertificates).await?;
+    answer(state.lifecycle.plan_removal(&thing).await)
+}
+
+/// Removes the device: policies and principals detached, certificates deactivated and
+/// deleted, groups left, the thing deleted. Stops at the first failure, saying what remains.
+#[server(prefix = "/api", endpoint = "remove_device", input = Json)]
+pub async fn remove_device(run_id: String, thing: String) -> Result<LiveRun, ApiError> {
+    use super::guard::{answer, require, run_reporter};
+    let (state, user) = require(Permission::ManageCertificates).await?;
+    let report = run_reporter(&state, &user, &run_id)?;
+    let result = state
+        .lifecycle
+        .remove_device(&thing, &report)
+        .await
+        .map_err(crate::server::service_error::ServiceError::from);
+    match &result {
+        Ok(_) => tracing::info!(user = %user.username, thing = %thing, "device removed"),
+        Err(e) => {
+            tracing::warn!(user = %user.username, thing = %thing, "device not fully removed: {e}")
+        }
     }
     answer(result)
 }

@@ -2,7 +2,6 @@
 //! status codes the browser sees.
 
 use super::ApiError;
-use crate::api::viewer::Viewer;
 use crate::domain::roles::Permission;
 use crate::server::auth::{current_user, SessionUser};
 use crate::server::aws::AwsErrorKind;
@@ -43,17 +42,9 @@ async fn session_user(state: &AppState) -> Result<Option<SessionUser>, ApiError>
 }
 
 /// For functions anyone may call: who is signed in, if anybody.
-pub async fn anyone() -> Result<(AppState, Option<Viewer>), ApiError> {
+pub async fn anyone() -> Result<Option<SessionUser>, ApiError> {
     let state = app_state()?;
-    let user = session_user(&state).await?;
-    Ok((
-        state,
-        user.map(|u| Viewer {
-            username: u.username,
-            name: u.name,
-            role: u.role,
-        }),
-    ))
+    session_user(&state).await
 }
 
 /// The signed-in user's role must grant `permission`: 401 without a session, 403 without
@@ -78,12 +69,12 @@ pub fn run_reporter(
     state: &AppState,
     user: &SessionUser,
     run_id: &str,
-) -> Result<impl Fn(&crate::domain::provisioning::ProvisionRun) + Send + Sync, ApiError> {
-    if !crate::server::provisioning::board::is_valid_run_id(run_id) {
+) -> Result<impl Fn(&crate::domain::runs::LiveRun) + Send + Sync, ApiError> {
+    if !crate::server::runs::board::is_valid_run_id(run_id) {
         return Err(fail(ApiError::Invalid("The run id is malformed.".into())));
     }
     let (board, owner, id) = (state.runs.clone(), user.subject.clone(), run_id.to_string());
-    Ok(move |run: &crate::domain::provisioning::ProvisionRun| board.publish(&owner, &id, run))
+    Ok(move |run: &crate::domain::runs::LiveRun| board.publish(&owner, &id, run))
 }
 
 /// Maps a service result to the server function's, with the matching status code.

@@ -3,11 +3,12 @@
 
 use super::ApiError;
 use crate::domain::onboarding::job::{JobStatus, JobSummary};
+use crate::domain::onboarding::provisioning::{ProvisionOutcome, ProvisionRequest};
 use crate::domain::onboarding::{Existing, OnboardRow};
-use crate::domain::policy_summary::PolicySummary;
-use crate::domain::provisioning::{ProvisionOutcome, ProvisionRequest, ProvisionRun};
+use crate::domain::policies::summary::PolicySummary;
 #[cfg(feature = "ssr")]
 use crate::domain::roles::Permission;
+use crate::domain::runs::LiveRun;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use server_fn::codec::Json;
@@ -92,7 +93,7 @@ pub async fn provision_device(
 #[server(prefix = "/api", endpoint = "device_run_status")]
 pub async fn device_run_status(
     #[server(default)] run_id: String,
-) -> Result<Option<ProvisionRun>, ApiError> {
+) -> Result<Option<LiveRun>, ApiError> {
     use super::guard::require;
     let (state, user) = require(Permission::Onboard).await?;
     Ok(state.runs.get(&user.subject, &run_id))
@@ -110,7 +111,7 @@ pub struct BulkRow {
 pub async fn start_bulk_job(rows: Vec<BulkRow>) -> Result<JobStatus, ApiError> {
     use super::guard::{answer, require};
     let (state, user) = require(Permission::Onboard).await?;
-    let id = crate::server::bulk::new_job_id();
+    let id = crate::server::onboarding::bulk::new_job_id();
     let rows = rows.into_iter().map(|r| (r.line, r.device)).collect();
     answer(state.bulk.create(id.clone(), rows, &user.username).await)?;
     state.bulk.start(&id);

@@ -2,7 +2,7 @@
 //! device context, and the impact preview of a draft.
 
 use super::ApiError;
-use crate::domain::policy_catalog::{ImpactOutcome, PolicyDetail, PolicyRow, SimulationDevice};
+use crate::domain::policies::catalog::{ImpactOutcome, PolicyDetail, PolicyRow, SimulationDevice};
 #[cfg(feature = "ssr")]
 use crate::domain::roles::Permission;
 use leptos::prelude::*;

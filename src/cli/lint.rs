@@ -10,7 +10,7 @@
 //! (null when not found) and the [`Finding`] fields.
 
 use super::{display_name, found, io_reason, read_text, trouble};
-use crate::domain::policy::{
+use crate::domain::policies::engine::{
     error_position, lint, locate, parse_policy, statement_of, Finding, Position, Severity,
 };
 use serde::Serialize;

@@ -1,6 +1,6 @@
 //! The commands of the `iot-warden` binary besides `serve`: the policy commands `lint` and
 //! `simulate`, and `onboard` (bulk onboarding from a CSV). Thin shells over the
-//! pure engine in [`crate::domain::policy`]; `src/main.rs` only dispatches here.
+//! pure engine in [`crate::domain::policies`]; `src/main.rs` only dispatches here.
 //!
 //! Exit status, for both: 0 all good; 1 something to look at (a finding at or above
 //! `--fail-on`, an invalid policy file, a case line that could not be decided); 2 the command

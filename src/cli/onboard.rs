@@ -14,8 +14,8 @@ use super::{found, io_reason, trouble};
 use crate::domain::onboarding::job::{duration_words, JobStatus};
 use crate::domain::onboarding::{check_csr_pem, plan_csv, OnboardRow};
 use crate::server::aws::{DynamoJobStore, SdkIot};
-use crate::server::bulk::{BulkOnboarding, DEFAULT_CONCURRENCY, MAX_NAMES_PER_CHECK};
 use crate::server::config::JobArgs;
+use crate::server::onboarding::bulk::{BulkOnboarding, DEFAULT_CONCURRENCY, MAX_NAMES_PER_CHECK};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -304,7 +304,7 @@ async fn plan_against_account(
         .rows
         .iter()
         .map(|r| r.thing_name.clone())
-        .filter(|n| crate::domain::onboarding::rules::check_thing_name(n).is_ok())
+        .filter(|n| crate::domain::aws_names::check_thing_name(n).is_ok())
         .collect();
     for (i, chunk) in names.chunks(MAX_NAMES_PER_CHECK).enumerate() {
         existing

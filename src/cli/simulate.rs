@@ -1,7 +1,7 @@
 //! `iot-warden simulate --cases FILE.jsonl [--allow-errors]`
 //!
 //! Reads cases as JSON Lines (`-` for standard input), decides each with
-//! [`run_case`](crate::domain::policy::run_case) and writes one JSON line per case to standard
+//! [`run_case`](crate::domain::policies::engine::run_case) and writes one JSON line per case to standard
 //! output as it goes; blank lines are skipped. A line that cannot be decided (bad JSON, no
 //! request, an invalid policy) gives `{"id": …, "error": "…"}` and the run goes on.
 //!
@@ -9,7 +9,7 @@
 //! notices), or 0 even then with `--allow-errors`; 2 when the file cannot be read.
 
 use super::{display_name, found, io_reason, is_stdin, trouble};
-use crate::domain::policy::run_case;
+use crate::domain::policies::engine::run_case;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -87,7 +87,7 @@ pub fn simulate(mut input: impl BufRead, out: &mut impl Write) -> Result<(usize,
                 Some(r) => r,
                 None => continue,
             },
-            Err(_) => crate::domain::policy::CaseResult::Failed {
+            Err(_) => crate::domain::policies::engine::CaseResult::Failed {
                 id: serde_json::Value::Null,
                 error: "The line is not valid UTF-8.".to_string(),
             },

@@ -6,12 +6,14 @@ mod loaded;
 mod require_role;
 mod run_steps;
 mod simulator;
+mod viewer;
 
 pub use error_box::ErrorBox;
 pub use loaded::Loaded;
 pub use require_role::{NoAccess, RequireRole, SignInPrompt, WhenAllowed};
 pub use run_steps::{with_live_steps, RunSteps};
 pub use simulator::Simulator;
+pub use viewer::{use_viewer, ViewerResource};
 
 use leptos::prelude::*;
 

@@ -1,5 +1,5 @@
-use crate::api::viewer::Viewer;
-use crate::app::use_viewer;
+use crate::api::session::Viewer;
+use crate::components::use_viewer;
 use crate::components::{ErrorBox, Loading};
 use crate::domain::roles::Permission;
 use leptos::prelude::*;

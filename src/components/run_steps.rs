@@ -4,7 +4,7 @@
 use crate::api::onboarding::device_run_status;
 use crate::api::ApiError;
 use crate::components::browser::pause;
-use crate::domain::provisioning::{ProvisionRun, RunState, StepStatus};
+use crate::domain::runs::{LiveRun, RunState, StepStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::future::Future;
@@ -12,7 +12,7 @@ use std::future::Future;
 /// Polls the run board every 300 ms while `work` runs, showing each new status in `run`.
 pub async fn with_live_steps<T>(
     run_id: String,
-    run: RwSignal<ProvisionRun>,
+    run: RwSignal<LiveRun>,
     work: impl Future<Output = Result<T, ApiError>>,
 ) -> Result<T, ApiError> {
     let finished = RwSignal::new(false);
@@ -38,7 +38,7 @@ pub async fn with_live_steps<T>(
 
 /// A run's steps with their status, for the wizard and the certificate pages.
 #[component]
-pub fn RunSteps(run: Signal<ProvisionRun>) -> impl IntoView {
+pub fn RunSteps(run: Signal<LiveRun>) -> impl IntoView {
     view! {
         <ol id="run-steps" class="run-steps" aria-live="polite">
             {move || run.get().steps.into_iter().map(|s| {

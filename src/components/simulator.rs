@@ -5,9 +5,13 @@
 
 use crate::api::policies::LoadSimulationDevice;
 use crate::components::ErrorBox;
-use crate::domain::policy::{evaluate, parse_policy, Decision, Evaluation, NamedPolicy, Request};
-use crate::domain::policy_catalog::SavedPolicy;
-use crate::domain::simulation::{context_from_json, context_to_json, mqtt_request, MqttOperation};
+use crate::domain::policies::catalog::SavedPolicy;
+use crate::domain::policies::engine::{
+    evaluate, parse_policy, Decision, Evaluation, NamedPolicy, Request,
+};
+use crate::domain::policies::simulation::{
+    context_from_json, context_to_json, mqtt_request, MqttOperation,
+};
 use leptos::prelude::*;
 
 /// The request mode that is not an MQTT operation.

@@ -78,12 +78,12 @@ pub struct JobArgs {
 #[derive(Clone, Debug)]
 pub struct JobSettings {
     pub jobs_table: String,
-    pub limits: crate::domain::pacing::RateLimits,
+    pub limits: crate::domain::onboarding::pacing::RateLimits,
 }
 
 impl JobArgs {
     pub fn validate(self) -> Result<JobSettings, ConfigError> {
-        if !crate::domain::inventory::is_valid_table_name(&self.jobs_table) {
+        if !crate::domain::aws_names::is_valid_table_name(&self.jobs_table) {
             return Err(ConfigError(format!(
                 "WARDEN_JOBS_TABLE (--jobs-table) = {:?} is not a valid DynamoDB table name (3–255 of a-z A-Z 0-9 _ - .).",
                 self.jobs_table
@@ -95,7 +95,7 @@ impl JobArgs {
             .map(|r| r.trim().to_string())
             .filter(|r| !r.is_empty())
             .collect();
-        let limits = crate::domain::pacing::RateLimits::aws_defaults()
+        let limits = crate::domain::onboarding::pacing::RateLimits::aws_defaults()
             .with_overrides(&rates)
             .map_err(ConfigError)?;
         Ok(JobSettings {
@@ -220,7 +220,7 @@ impl ServeArgs {
                 "WARDEN_SESSION_IDLE_MINUTES is longer than WARDEN_SESSION_MAX_HOURS; the idle timeout would never apply.".into(),
             ));
         }
-        if !crate::domain::inventory::is_valid_table_name(&self.events_table) {
+        if !crate::domain::aws_names::is_valid_table_name(&self.events_table) {
             return Err(ConfigError(format!(
                 "WARDEN_EVENTS_TABLE = {:?} is not a valid DynamoDB table name (3–255 of a-z A-Z 0-9 _ - .).",
                 self.events_table

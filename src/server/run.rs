@@ -3,14 +3,14 @@
 
 use crate::server::auth::Oidc;
 use crate::server::aws::{discover_data_endpoint, DynamoJobStore, SdkIot, SdkShadows};
-use crate::server::bulk::{BulkOnboarding, DEFAULT_CONCURRENCY};
+use crate::server::certificates::lifecycle::Lifecycle;
 use crate::server::certificates::Certificates;
 use crate::server::config::Config;
 use crate::server::http::router;
 use crate::server::inventory::Inventory;
-use crate::server::lifecycle::Lifecycle;
+use crate::server::onboarding::bulk::{BulkOnboarding, DEFAULT_CONCURRENCY};
+use crate::server::onboarding::provisioning::Provisioning;
 use crate::server::policies::Policies;
-use crate::server::provisioning::Provisioning;
 use crate::server::state::AppState;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;

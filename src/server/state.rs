@@ -1,14 +1,14 @@
 //! What every request handler and server function can reach.
 
 use crate::server::auth::Oidc;
-use crate::server::bulk::BulkOnboarding;
+use crate::server::certificates::lifecycle::Lifecycle;
 use crate::server::certificates::Certificates;
 use crate::server::config::Config;
 use crate::server::inventory::Inventory;
-use crate::server::lifecycle::Lifecycle;
+use crate::server::onboarding::bulk::BulkOnboarding;
+use crate::server::onboarding::provisioning::Provisioning;
 use crate::server::policies::Policies;
-use crate::server::provisioning::board::RunBoard;
-use crate::server::provisioning::Provisioning;
+use crate::server::runs::board::RunBoard;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;

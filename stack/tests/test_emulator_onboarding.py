@@ -221,6 +221,10 @@ def burst(call, count, make_kwargs):
         results = [outcome(call, **make_kwargs()) for _ in range(count)]
         if time.monotonic() - started < 0.9:
             return results
+    # A loaded developer machine may be too slow to test a one-second window; CI must not
+    # pass by skipping it, so there it fails and says why.
+    if os.environ.get("CI"):
+        pytest.fail("the calls could not be made within one second in three tries (machine too slow?)")
     pytest.skip("this machine cannot make the calls within one second")
 
 

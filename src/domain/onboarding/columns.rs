@@ -8,7 +8,7 @@
 //! limit. The name after the prefix is kept exactly as written, since AWS attribute names
 //! are case-sensitive strings.
 
-use super::rules::{check_attribute_name, quote};
+use crate::domain::aws_names::{check_attribute_name, quote};
 
 /// Prefix that marks an attribute column.
 pub const ATTRIBUTE_PREFIX: &str = "attr.";

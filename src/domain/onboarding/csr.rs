@@ -10,11 +10,9 @@
 //! AWS verifies it when the certificate is created; a CSR whose signature is broken fails
 //! there, row by row, with AWS's own message.
 
+use crate::domain::certificates::facts::key_algorithm_of;
+use crate::domain::certificates::key_algorithm::KeyAlgorithm;
 use serde::{Deserialize, Serialize};
-use x509_parser::oid_registry::{
-    OID_EC_P256, OID_KEY_TYPE_EC_PUBLIC_KEY, OID_NIST_EC_P384, OID_NIST_EC_P521,
-    OID_PKCS1_RSAENCRYPTION,
-};
 use x509_parser::prelude::*;
 
 /// The PEM label of a PKCS #10 request (RFC 7468, section 7).
@@ -68,8 +66,9 @@ pub(crate) fn read_csr(pem_text: &str) -> Result<(CsrFacts, Vec<u8>), String> {
     }
     let info = &csr.certification_request_info;
     let spki = &info.subject_pki;
-    let algorithm = &spki.algorithm.algorithm;
-    let (key_algorithm, key_bits) = if *algorithm == OID_PKCS1_RSAENCRYPTION {
+    let algorithm = key_algorithm_of(spki);
+    let (key_algorithm, key_bits) = match &algorithm {
+        KeyAlgorithm::Rsa => {
         let bits = match spki.parsed() {
             Ok(x509_parser::public_key::PublicKey::RSA(key)) => key.key_size() as u32,
             _ => return Err("The CSR's RSA public key could not be read.".into()),
@@ -80,28 +79,19 @@ pub(crate) fn read_csr(pem_text: &str) -> Result<(CsrFacts, Vec<u8>), String> {
             ));
         }
         ("RSA".to_string(), bits)
-    } else if *algorithm == OID_KEY_TYPE_EC_PUBLIC_KEY {
-        let curve = spki
-            .algorithm
-            .parameters
-            .as_ref()
-            .and_then(|p| p.as_oid().ok());
-        match curve {
-            Some(c) if c == OID_EC_P256 => ("EC P-256".to_string(), 256),
-            Some(c) if c == OID_NIST_EC_P384 => ("EC P-384".to_string(), 384),
-            Some(c) if c == OID_NIST_EC_P521 => ("EC P-521".to_string(), 521),
-            Some(c) => {
-                return Err(format!(
-                    "The CSR's EC key is on curve {c}; AWS IoT accepts only NIST P-256, P-384 and P-521."
-                ))
-            }
-            None => return Err("The CSR's EC key names no curve; AWS IoT accepts only NIST P-256, P-384 and P-521.".into()),
         }
-    } else {
-        return Err(format!(
-            "The CSR's key type {} is not accepted; AWS IoT takes RSA (at least {MIN_RSA_BITS} bits) or EC on NIST P-256, P-384 or P-521.",
-            algorithm.to_id_string()
-        ));
+        KeyAlgorithm::NistEc(bits) => (algorithm.name(), *bits),
+        KeyAlgorithm::OtherEc(Some(curve)) => {
+            return Err(format!(
+                "The CSR's EC key is on curve {curve}; AWS IoT accepts only NIST P-256, P-384 and P-521."
+            ))
+        }
+        KeyAlgorithm::OtherEc(None) => return Err("The CSR's EC key names no curve; AWS IoT accepts only NIST P-256, P-384 and P-521.".into()),
+        KeyAlgorithm::Other(name) => {
+            return Err(format!(
+                "The CSR's key type {name} is not accepted; AWS IoT takes RSA (at least {MIN_RSA_BITS} bits) or EC on NIST P-256, P-384 or P-521."
+            ))
+        }
     };
     let facts = CsrFacts {
         subject: info.subject.to_string(),
@@ -118,7 +108,7 @@ pub fn csr_matches_certificate(csr_pem: &str, certificate_pem: &str) -> bool {
     let Ok((_, csr_key)) = read_csr(csr_pem) else {
         return false;
     };
-    crate::domain::certs::with_certificate(certificate_pem.trim(), |c| {
+    crate::domain::certificates::facts::with_certificate(certificate_pem.trim(), |c| {
         c.public_key().raw == csr_key.as_slice()
     })
     .unwrap_or(false)
@@ -135,7 +125,7 @@ mod tests {
     const RSA_1024: &str = include_str!("testdata/csr-rsa-1024.pem");
     const RSA_2048: &str = include_str!("testdata/csr-rsa-2048.pem");
     // A certificate, not a request.
-    const CERT: &str = include_str!("../testdata/ec-p256.pem");
+    const CERT: &str = include_str!("../certificates/testdata/ec-p256.pem");
 
     // Source for the key rule: CreateCertificateFromCsr, "either an RSA key with a length of at
     // least 2048 bits or an ECC key from NIST P-256, NIST P-384, or NIST P-521 curves".
@@ -200,7 +190,7 @@ mod tests {
     #[test]
     fn matches_a_certificate_to_its_csr_by_key() {
         let csr = include_str!("testdata/csr-ec-p256.pem");
-        let other = include_str!("../testdata/ec-p256.pem");
+        let other = include_str!("../certificates/testdata/ec-p256.pem");
         assert!(!csr_matches_certificate(csr, other));
         assert!(!csr_matches_certificate("not a csr", other));
         assert!(!csr_matches_certificate(csr, "not a certificate"));

@@ -1,12 +1,15 @@
 //! Every check a one-device request must pass before anything is created. The wizard runs
 //! these in the browser as the user types; the server runs them again before any AWS call.
 
-use crate::domain::onboarding::check_csr_pem;
-use crate::domain::onboarding::rules::{
+use crate::domain::aws_names::{
     check_attribute_count, check_attribute_name, check_attribute_value, check_group_count,
     check_policy_name, check_thing_group_name, check_thing_name, check_thing_type_name,
 };
-use crate::domain::provisioning::{check_certificate_pem, CertificateSource, ProvisionRequest};
+use crate::domain::onboarding::check_csr_pem;
+use crate::domain::onboarding::provisioning::{
+    check_certificate_pem, CertificateSource, ProvisionRequest,
+};
+use crate::domain::onboarding::{OnboardRow, MAX_ROWS};
 use std::collections::BTreeSet;
 
 /// One sentence per problem, in the order of the wizard's fields; empty when the request
@@ -64,4 +67,46 @@ fn twice<'a>(what: &str, names: impl Iterator<Item = &'a str>) -> Result<(), Str
         }
     }
     Ok(())
+}
+/// The problems of the rows a job is asked to create: the same checks the wizard makes, one
+/// sentence each, prefixed with the row's line. Empty when the job may be stored.
+pub fn row_problems(rows: &[(u32, OnboardRow)], now: i64) -> Vec<String> {
+    let mut out = Vec::new();
+    if rows.is_empty() {
+        out.push("The job has no rows.".to_string());
+    }
+    if rows.len() > MAX_ROWS as usize {
+        out.push(format!(
+            "The job has {} rows; a job takes at most {MAX_ROWS}.",
+            rows.len()
+        ));
+    }
+    let mut seen = BTreeSet::new();
+    for (line, row) in rows {
+        let Some(csr) = &row.csr_pem else {
+            out.push(format!(
+                "Line {line} ({}): the row has no CSR.",
+                row.thing_name
+            ));
+            continue;
+        };
+        if !seen.insert(row.thing_name.as_str()) {
+            out.push(format!(
+                "Line {line}: the thing name {} is given twice.",
+                row.thing_name
+            ));
+        }
+        let request = ProvisionRequest {
+            thing_name: row.thing_name.clone(),
+            thing_type: row.thing_type.clone(),
+            attributes: row.attributes.clone(),
+            groups: row.groups.clone(),
+            policies: row.policies.clone(),
+            certificate: CertificateSource::Csr(csr.clone()),
+        };
+        for p in request_problems(&request, now) {
+            out.push(format!("Line {line} ({}): {p}", row.thing_name));
+        }
+    }
+    out
 }

@@ -2,22 +2,16 @@
 //! implementations. SDK errors are mapped to [`AwsError`] here and nowhere else.
 
 mod error;
-mod iot_sdk;
 mod job_store;
-mod job_store_sdk;
-mod policy_sdk;
 mod provisioning;
-mod provisioning_sdk;
-mod shadow_sdk;
+mod sdk;
 
 pub use error::{AwsError, AwsErrorKind};
-pub use iot_sdk::SdkIot;
 pub use job_store::{JobRecord, JobStore};
-pub use job_store_sdk::DynamoJobStore;
 pub use provisioning::{
     CertificateState, CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem, Provisioner,
 };
-pub use shadow_sdk::{discover_data_endpoint, SdkShadows};
+pub use sdk::{discover_data_endpoint, DynamoJobStore, SdkIot, SdkShadows};
 
 use async_trait::async_trait;
 use std::collections::HashMap;

@@ -1,0 +1,569 @@
+//! "What this device may do": the onboarding wizard's plain reading of the policies a new
+//! device gets, before they are attached, and the lines of the device bundle's README.
+//!
+//! The device is assumed to connect with its thing name as MQTT client id (the convention
+//! [`crate::domain::policies::simulation::device_context`] also uses), so `${iot:ClientId}` and
+//! `${iot:Connection.Thing.ThingName}` become the thing name; other policy variables depend on
+//! registry data or the certificate and are shown as written. Documents are read with the
+//! policy engine's parser, and whether a statement's actions cover an action is decided by
+//! the engine itself, so wildcards (`iot:*`, `iot:Publish*`) mean here what they mean there.
+//!
+//! Resource names follow "AWS IoT Core action resources"
+//! (<https://docs.aws.amazon.com/iot/latest/developerguide/iot-action-resources.html>):
+//! Connect on `client/<client id>`, Publish and Receive on `topic/<topic>`, Subscribe on
+//! `topicfilter/<filter>`, the Device Shadow actions on `thing/<thing name>`.
+
+use crate::domain::policies::engine::{
+    parse_policy, ActionBlock, Decision, Effect, NamedPolicy, PolicyDocument, PolicySet, Request,
+    ResourceBlock, Statement,
+};
+use serde::{Deserialize, Serialize};
+
+/// One thing a policy lets the device do (or, in [`PolicySummary::denies`], forbids).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    /// The policy's name.
+    pub policy: String,
+    /// In human form: the client id pattern for Connect (`sensor-9`, `*`), the topic for
+    /// Publish and Receive (`sensors/sensor-9/status`), the topic filter for Subscribe
+    /// (`sensors/sensor-9/#`), action and resource for shadow actions and denies
+    /// (`iot:GetThingShadow thing/sensor-9`). Wildcards are the policy's, not MQTT's.
+    pub resource: String,
+    /// The statement has a `Condition`, so the grant holds only when it is met.
+    pub conditional: bool,
+}
+
+/// What a device's policies let it do, by kind of operation, in policy and statement order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicySummary {
+    /// Client ids it may connect as (`iot:Connect`).
+    pub connect: Vec<Grant>,
+    /// Topics it may publish to (`iot:Publish`).
+    pub publish: Vec<Grant>,
+    /// Topic filters it may subscribe to (`iot:Subscribe`).
+    pub subscribe: Vec<Grant>,
+    /// Topics it may receive messages from (`iot:Receive`); a subscription delivers nothing
+    /// without it.
+    pub receive: Vec<Grant>,
+    /// Device Shadow actions over HTTPS or the shadow API (`iot:GetThingShadow`, ...).
+    pub shadow: Vec<Grant>,
+    /// What Deny statements forbid, action and resource as written (after substitution).
+    pub denies: Vec<Grant>,
+    /// What the lists above cannot say: invalid documents, `NotAction`/`NotResource`
+    /// statements, variables read as plain text. One sentence each.
+    pub notes: Vec<String>,
+}
+
+/// The policy variables that take the thing name: the device connects with its thing name
+/// as client id ("Basic policy variables", "Thing policy variables", AWS IoT Developer Guide).
+const THING_NAME_VARIABLES: [&str; 2] = ["iot:Connection.Thing.ThingName", "iot:ClientId"];
+
+/// The Device Shadow actions, in the order they are listed ("AWS IoT Core policy actions").
+const SHADOW_ACTIONS: [&str; 4] = [
+    "iot:GetThingShadow",
+    "iot:UpdateThingShadow",
+    "iot:DeleteThingShadow",
+    "iot:ListNamedShadowsForThing",
+];
+
+/// The MQTT categories: which list, the action, and the resource type it is authorized on.
+#[derive(Clone, Copy)]
+enum Mqtt {
+    Connect,
+    Publish,
+    Subscribe,
+    Receive,
+}
+
+impl Mqtt {
+    const ALL: [Mqtt; 4] = [Mqtt::Connect, Mqtt::Publish, Mqtt::Subscribe, Mqtt::Receive];
+
+    fn action(self) -> &'static str {
+        match self {
+            Mqtt::Connect => "iot:Connect",
+            Mqtt::Publish => "iot:Publish",
+            Mqtt::Subscribe => "iot:Subscribe",
+            Mqtt::Receive => "iot:Receive",
+        }
+    }
+
+    fn resource_type(self) -> &'static str {
+        match self {
+            Mqtt::Connect => "client",
+            Mqtt::Publish | Mqtt::Receive => "topic",
+            Mqtt::Subscribe => "topicfilter",
+        }
+    }
+
+    fn list(self, s: &mut PolicySummary) -> &mut Vec<Grant> {
+        match self {
+            Mqtt::Connect => &mut s.connect,
+            Mqtt::Publish => &mut s.publish,
+            Mqtt::Subscribe => &mut s.subscribe,
+            Mqtt::Receive => &mut s.receive,
+        }
+    }
+}
+
+/// What `policies` (name, document JSON), in order, let the device `thing_name` do when it
+/// connects with its thing name as client id. A document that does not parse is skipped
+/// with a note; the others are still summarized.
+pub fn summarize(policies: &[(String, String)], thing_name: &str) -> PolicySummary {
+    let mut summary = PolicySummary::default();
+    for (name, text) in policies {
+        match parse_policy(text) {
+            Ok(parsed) => add_policy(&mut summary, name, &parsed.document, thing_name),
+            Err(errors) => summary.notes.push(match errors.first() {
+                Some(e) => {
+                    format!("Policy \"{name}\" is not a valid policy document and was skipped: {e}")
+                }
+                None => {
+                    format!("Policy \"{name}\" is not a valid policy document and was skipped.")
+                }
+            }),
+        }
+    }
+    summary
+}
+
+/// The summary as README lines, e.g. `publish: sensors/sensor-9/status`: one per grant,
+/// labelled `connect`, `publish`, `subscribe`, `receive`, `shadow` or `denied`, with
+/// ` (conditional)` when a condition applies. A line two policies both give appears once.
+pub fn topics_for_readme(summary: &PolicySummary) -> Vec<String> {
+    let sections = [
+        ("connect", &summary.connect),
+        ("publish", &summary.publish),
+        ("subscribe", &summary.subscribe),
+        ("receive", &summary.receive),
+        ("shadow", &summary.shadow),
+        ("denied", &summary.denies),
+    ];
+    let mut lines: Vec<String> = Vec::new();
+    for (label, grants) in sections {
+        for g in grants {
+            let suffix = if g.conditional { " (conditional)" } else { "" };
+            let line = format!("{label}: {}{suffix}", g.resource);
+            if !lines.contains(&line) {
+                lines.push(line);
+            }
+        }
+    }
+    lines
+}
+
+fn add_policy(s: &mut PolicySummary, name: &str, doc: &PolicyDocument, thing_name: &str) {
+    // Policy variables exist only in policy language 2012-10-17; otherwise AWS IoT reads
+    // `${...}` as text, and so does the engine.
+    let vars = doc.version.as_deref() == Some("2012-10-17");
+    let mut literal_variables = false;
+    for (index, st) in doc.statements.iter().enumerate() {
+        if let Some(note) = broad_note(name, index, st) {
+            s.notes.push(note);
+            continue;
+        }
+        let (ActionBlock::Action(actions), ResourceBlock::Resource(resources)) =
+            (&st.action, &st.resource)
+        else {
+            continue; // Covered by the note above.
+        };
+        let resources: Vec<String> = resources
+            .iter()
+            .map(|r| {
+                literal_variables |= !vars && r.contains("${");
+                if vars {
+                    substitute(r, thing_name)
+                } else {
+                    r.clone()
+                }
+            })
+            .collect();
+        let grant = |resource: String| Grant {
+            policy: name.to_string(),
+            resource,
+            conditional: !st.conditions.is_empty(),
+        };
+        if st.effect == Effect::Deny {
+            for a in actions {
+                for r in &resources {
+                    push_new(&mut s.denies, grant(format!("{a} {}", resource_part(r))));
+                }
+            }
+            continue;
+        }
+        let covers = action_coverage(&st.action);
+        for m in Mqtt::ALL {
+            if covers(m.action()) {
+                for r in &resources {
+                    if let Some(h) = of_type(resource_part(r), m.resource_type()) {
+                        push_new(m.list(s), grant(h.to_string()));
+                    }
+                }
+            }
+        }
+        for action in SHADOW_ACTIONS.into_iter().filter(|a| covers(a)) {
+            for r in &resources {
+                let part = resource_part(r);
+                if of_type(part, "thing").is_some() {
+                    push_new(&mut s.shadow, grant(format!("{action} {part}")));
+                }
+            }
+        }
+    }
+    if literal_variables {
+        s.notes.push(format!(
+            "Policy \"{name}\" does not declare \"Version\": \"2012-10-17\", so AWS IoT reads the ${{...}} in it as plain text, not as policy variables."
+        ));
+    }
+}
+
+/// The note for a `NotAction` or `NotResource` statement, which reaches more than it lists:
+/// enumerating "everything except" would be long and still wrong for actions added later.
+fn broad_note(policy: &str, index: usize, st: &Statement) -> Option<String> {
+    let not_action = matches!(st.action, ActionBlock::NotAction(_));
+    let not_resource = matches!(st.resource, ResourceBlock::NotResource(_));
+    let reach = match (not_action, not_resource) {
+        (false, false) => return None,
+        (true, false) => "every action except the ones it lists",
+        (false, true) => "its actions on every resource except the ones it lists",
+        (true, true) => {
+            "every action except the ones it lists, on every resource except the ones it lists"
+        }
+    };
+    let element = match (not_action, not_resource) {
+        (true, true) => "NotAction and NotResource",
+        (true, false) => "NotAction",
+        _ => "NotResource",
+    };
+    let verb = match st.effect {
+        Effect::Allow => "allows",
+        Effect::Deny => "denies",
+    };
+    let sid = st
+        .sid
+        .as_ref()
+        .map(|s| format!(" (\"{s}\")"))
+        .unwrap_or_default();
+    Some(format!(
+        "Policy \"{policy}\", statement {}{sid} uses {element}, so it {verb} {reach}; check it by hand.",
+        index + 1
+    ))
+}
+
+/// A test of whether an `Action` list covers an action, made by the engine from a copy of
+/// the list in a statement of its own (resource `*`, no condition), so wildcards and case
+/// are read exactly as when deciding requests.
+fn action_coverage(block: &ActionBlock) -> impl Fn(&str) -> bool {
+    let doc = PolicyDocument {
+        version: None,
+        statements: vec![Statement {
+            sid: None,
+            effect: Effect::Allow,
+            action: block.clone(),
+            resource: ResourceBlock::Resource(vec!["*".into()]),
+            conditions: Vec::new(),
+        }],
+    };
+    let set = PolicySet::new(&[NamedPolicy {
+        name: "",
+        document: &doc,
+    }]);
+    move |action: &str| {
+        let request = Request {
+            action: action.to_string(),
+            resource: "*".into(),
+            ..Default::default()
+        };
+        set.decide(&request) == Decision::Allowed
+    }
+}
+
+/// `text` with the thing-name variables replaced by `thing_name`; other variables stay as
+/// written (the engine's own reading of `${…}`).
+fn substitute(text: &str, thing_name: &str) -> String {
+    crate::domain::policies::engine::substitute_known(text, |name| {
+        THING_NAME_VARIABLES
+            .iter()
+            .any(|v| v.eq_ignore_ascii_case(name))
+            .then(|| thing_name.to_string())
+    })
+}
+
+/// The resource part of an ARN (`arn:aws:iot:*:*:topic/a` → `topic/a`); anything else, such
+/// as `*`, as it is.
+fn resource_part(resource: &str) -> &str {
+    let parts: Vec<&str> = resource.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", _, _, _, _, part] => part,
+        _ => resource,
+    }
+}
+
+/// The name in `part` for resource type `kind` (`topic/a/b` with `topic` → `a/b`), or `part`
+/// as written when a wildcard in its first segment may stand for `kind` (`*`, `top*`), or
+/// `None` when it is a resource of another type.
+fn of_type<'a>(part: &'a str, kind: &str) -> Option<&'a str> {
+    if let Some(name) = part.strip_prefix(kind).and_then(|r| r.strip_prefix('/')) {
+        return Some(name);
+    }
+    let first = part.split('/').next().unwrap_or_default();
+    let wildcard = first.find(['*', '?'])?;
+    kind.starts_with(&first[..wildcard]).then_some(part)
+}
+
+/// Add `g` unless the list has it already (a statement listing both `iot:*` and
+/// `iot:Publish` grants each topic once).
+fn push_new(list: &mut Vec<Grant>, g: Grant) {
+    if !list.contains(&g) {
+        list.push(g);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The demo fleet's policy, as `stack/seed.py` stores it (and the engine's tests use it).
+    const RESTRICTIVE_SENSOR_POLICY: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:*:*:client/${iot:Connection.Thing.ThingName}","Condition":{"Bool":{"iot:Connection.Thing.IsAttached":"true"}}},{"Effect":"Allow","Action":"iot:Publish","Resource":["arn:aws:iot:*:*:topic/sensors/${iot:Connection.Thing.ThingName}/telemetry","arn:aws:iot:*:*:topic/sensors/${iot:Connection.Thing.ThingName}/status"]},{"Effect":"Allow","Action":"iot:Subscribe","Resource":["arn:aws:iot:*:*:topicfilter/sensors/${iot:Connection.Thing.ThingName}/commands","arn:aws:iot:*:*:topicfilter/sensors/${iot:Connection.Thing.ThingName}/config"]},{"Effect":"Allow","Action":"iot:Receive","Resource":["arn:aws:iot:*:*:topic/sensors/${iot:Connection.Thing.ThingName}/commands","arn:aws:iot:*:*:topic/sensors/${iot:Connection.Thing.ThingName}/config"]},{"Effect":"Allow","Action":["iot:UpdateThingShadow","iot:GetThingShadow"],"Resource":"arn:aws:iot:*:*:thing/${iot:Connection.Thing.ThingName}"}]}"#;
+
+    fn one(name: &str, doc: &str) -> Vec<(String, String)> {
+        vec![(name.to_string(), doc.to_string())]
+    }
+
+    fn g(policy: &str, resource: &str, conditional: bool) -> Grant {
+        Grant {
+            policy: policy.into(),
+            resource: resource.into(),
+            conditional,
+        }
+    }
+
+    fn resources(list: &[Grant]) -> Vec<&str> {
+        list.iter().map(|g| g.resource.as_str()).collect()
+    }
+
+    #[test]
+    fn restrictive_sensor_policy_reads_as_its_own_topics() {
+        let p = "RestrictiveSensorPolicy";
+        let s = summarize(&one(p, RESTRICTIVE_SENSOR_POLICY), "sensor-9");
+        assert_eq!(
+            s,
+            PolicySummary {
+                connect: vec![g(p, "sensor-9", true)],
+                publish: vec![
+                    g(p, "sensors/sensor-9/telemetry", false),
+                    g(p, "sensors/sensor-9/status", false)
+                ],
+                subscribe: vec![
+                    g(p, "sensors/sensor-9/commands", false),
+                    g(p, "sensors/sensor-9/config", false)
+                ],
+                receive: vec![
+                    g(p, "sensors/sensor-9/commands", false),
+                    g(p, "sensors/sensor-9/config", false)
+                ],
+                shadow: vec![
+                    g(p, "iot:GetThingShadow thing/sensor-9", false),
+                    g(p, "iot:UpdateThingShadow thing/sensor-9", false)
+                ],
+                denies: vec![],
+                notes: vec![],
+            }
+        );
+        assert_eq!(
+            topics_for_readme(&s),
+            vec![
+                "connect: sensor-9 (conditional)",
+                "publish: sensors/sensor-9/telemetry",
+                "publish: sensors/sensor-9/status",
+                "subscribe: sensors/sensor-9/commands",
+                "subscribe: sensors/sensor-9/config",
+                "receive: sensors/sensor-9/commands",
+                "receive: sensors/sensor-9/config",
+                "shadow: iot:GetThingShadow thing/sensor-9",
+                "shadow: iot:UpdateThingShadow thing/sensor-9",
+            ]
+        );
+    }
+
+    #[test]
+    fn client_id_variable_and_wildcards_keep_their_meaning() {
+        let doc = r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:us-east-1:123456789012:client/${ iot:clientid }"},
+            {"Effect":"Allow","Action":"iot:Subscribe","Resource":"arn:aws:iot:us-east-1:123456789012:topicfilter/sensors/${iot:ClientId}/#"},
+            {"Effect":"Allow","Action":"iot:Publish*","Resource":"arn:aws:iot:us-east-1:123456789012:topic/fleet/${iot:Connection.Thing.Attributes[site]}/*"}
+        ]}"#;
+        let s = summarize(&one("p", doc), "sensor-9");
+        assert_eq!(resources(&s.connect), ["sensor-9"]);
+        // "topicfilter/" is dropped; MQTT's # stays.
+        assert_eq!(resources(&s.subscribe), ["sensors/sensor-9/#"]);
+        // iot:Publish* covers iot:Publish; a variable that is not the thing name stays.
+        assert_eq!(
+            resources(&s.publish),
+            ["fleet/${iot:Connection.Thing.Attributes[site]}/*"]
+        );
+        assert!(s.receive.is_empty() && s.shadow.is_empty() && s.notes.is_empty());
+    }
+
+    #[test]
+    fn iot_star_grants_in_every_category() {
+        let doc = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"iot:*","Resource":"*"}}"#;
+        let s = summarize(&one("admin", doc), "sensor-9");
+        for list in [&s.connect, &s.publish, &s.subscribe, &s.receive] {
+            assert_eq!(list, &vec![g("admin", "*", false)]);
+        }
+        assert_eq!(
+            resources(&s.shadow),
+            [
+                "iot:GetThingShadow *",
+                "iot:UpdateThingShadow *",
+                "iot:DeleteThingShadow *",
+                "iot:ListNamedShadowsForThing *"
+            ]
+        );
+        // With typed resources, each goes only where its type belongs.
+        let doc = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":["iot:*","iot:Publish"],
+            "Resource":["arn:aws:iot:*:*:client/a","arn:aws:iot:*:*:topic/t","arn:aws:iot:*:*:thing/a"]}}"#;
+        let s = summarize(&one("p", doc), "a");
+        assert_eq!(resources(&s.connect), ["a"]);
+        assert_eq!(resources(&s.publish), ["t"]);
+        assert_eq!(resources(&s.receive), ["t"]);
+        assert!(s.subscribe.is_empty());
+        assert_eq!(s.shadow.len(), 4);
+    }
+
+    #[test]
+    fn deny_statements_are_listed_as_denies() {
+        let doc = r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"iot:Publish","Resource":"arn:aws:iot:*:*:topic/sensors/*"},
+            {"Effect":"Deny","Action":["iot:Publish","iot:Receive"],"Resource":"arn:aws:iot:*:*:topic/sensors/${iot:Connection.Thing.ThingName}/admin","Condition":{"Bool":{"iot:Connection.Thing.IsAttached":"false"}}}
+        ]}"#;
+        let s = summarize(&one("p", doc), "sensor-9");
+        assert_eq!(resources(&s.publish), ["sensors/*"]);
+        assert_eq!(
+            s.denies,
+            vec![
+                g("p", "iot:Publish topic/sensors/sensor-9/admin", true),
+                g("p", "iot:Receive topic/sensors/sensor-9/admin", true)
+            ]
+        );
+        assert_eq!(
+            topics_for_readme(&s)[1],
+            "denied: iot:Publish topic/sensors/sensor-9/admin (conditional)"
+        );
+    }
+
+    #[test]
+    fn not_action_and_not_resource_get_a_note() {
+        let doc = r#"{"Version":"2012-10-17","Statement":[
+            {"Sid":"Broad","Effect":"Allow","NotAction":"iot:Connect","Resource":"*"},
+            {"Effect":"Allow","Action":"iot:Publish","NotResource":"arn:aws:iot:*:*:topic/admin"},
+            {"Effect":"Deny","NotAction":"iot:Connect","NotResource":"*"}
+        ]}"#;
+        let s = summarize(&one("wide", doc), "sensor-9");
+        assert!(s.publish.is_empty() && s.connect.is_empty() && s.denies.is_empty());
+        assert_eq!(
+            s.notes,
+            vec![
+                "Policy \"wide\", statement 1 (\"Broad\") uses NotAction, so it allows every action except the ones it lists; check it by hand.",
+                "Policy \"wide\", statement 2 uses NotResource, so it allows its actions on every resource except the ones it lists; check it by hand.",
+                "Policy \"wide\", statement 3 uses NotAction and NotResource, so it denies every action except the ones it lists, on every resource except the ones it lists; check it by hand.",
+            ]
+        );
+    }
+
+    #[test]
+    fn invalid_documents_are_skipped_with_a_note() {
+        let policies = vec![
+            ("broken".to_string(), "{".to_string()),
+            (
+                "no-statement".to_string(),
+                r#"{"Version":"2012-10-17"}"#.to_string(),
+            ),
+            (
+                "RestrictiveSensorPolicy".to_string(),
+                RESTRICTIVE_SENSOR_POLICY.to_string(),
+            ),
+        ];
+        let s = summarize(&policies, "sensor-9");
+        assert_eq!(s.notes.len(), 2);
+        assert!(
+            s.notes[0].starts_with(
+                "Policy \"broken\" is not a valid policy document and was skipped: line 1, column 1: The document is not valid JSON"
+            ),
+            "{}",
+            s.notes[0]
+        );
+        assert_eq!(
+            s.notes[1],
+            "Policy \"no-statement\" is not a valid policy document and was skipped: Statement: The document has no `Statement`."
+        );
+        assert_eq!(s.publish.len(), 2);
+    }
+
+    #[test]
+    fn policies_merge_in_order_without_repeats() {
+        let second = r#"{"Version":"2012-10-17","Statement":[
+            {"Effect":"Allow","Action":"iot:Publish","Resource":["arn:aws:iot:*:*:topic/fleet/all","arn:aws:iot:*:*:topic/fleet/all"]},
+            {"Effect":"Allow","Action":"iot:Connect","Resource":"arn:aws:iot:*:*:client/${iot:ClientId}"}
+        ]}"#;
+        let policies = vec![
+            ("Sensor".to_string(), RESTRICTIVE_SENSOR_POLICY.to_string()),
+            ("Fleet".to_string(), second.to_string()),
+        ];
+        let s = summarize(&policies, "sensor-9");
+        assert_eq!(
+            s.publish,
+            vec![
+                g("Sensor", "sensors/sensor-9/telemetry", false),
+                g("Sensor", "sensors/sensor-9/status", false),
+                g("Fleet", "fleet/all", false)
+            ]
+        );
+        assert_eq!(
+            s.connect,
+            vec![g("Sensor", "sensor-9", true), g("Fleet", "sensor-9", false)]
+        );
+        let readme = topics_for_readme(&s);
+        assert!(readme.contains(&"connect: sensor-9".to_string()));
+        assert!(readme.contains(&"connect: sensor-9 (conditional)".to_string()));
+        assert_eq!(
+            readme.iter().filter(|l| *l == "publish: fleet/all").count(),
+            1
+        );
+    }
+
+    #[test]
+    fn without_version_2012_variables_are_text() {
+        let doc = r#"{"Statement":{"Effect":"Allow","Action":"iot:Publish","Resource":"arn:aws:iot:*:*:topic/s/${iot:ClientId}"}}"#;
+        let s = summarize(&one("old", doc), "sensor-9");
+        assert_eq!(resources(&s.publish), ["s/${iot:ClientId}"]);
+        assert_eq!(
+            s.notes,
+            vec!["Policy \"old\" does not declare \"Version\": \"2012-10-17\", so AWS IoT reads the ${...} in it as plain text, not as policy variables."]
+        );
+    }
+
+    #[test]
+    fn helpers_read_resources_and_variables() {
+        assert_eq!(resource_part("arn:aws:iot:*:*:topic/a:b"), "topic/a:b");
+        assert_eq!(resource_part("*"), "*");
+        assert_eq!(of_type("topic/a", "topic"), Some("a"));
+        assert_eq!(of_type("topic/a", "topicfilter"), None);
+        assert_eq!(of_type("topicfilter/a/#", "topicfilter"), Some("a/#"));
+        assert_eq!(of_type("*", "client"), Some("*"));
+        assert_eq!(of_type("top*", "topicfilter"), Some("top*"));
+        assert_eq!(of_type("client*", "topic"), None);
+        assert_eq!(of_type("thing/x", "client"), None);
+        assert_eq!(substitute("a/${iot:ClientId}/b", "t"), "a/t/b");
+        assert_eq!(
+            substitute("a/${x}/${iot:ClientId", "t"),
+            "a/${x}/${iot:ClientId"
+        );
+        assert_eq!(
+            substitute("$(*)/${iot:Connection.Thing.ThingName}", "t"),
+            "$(*)/t"
+        );
+        let covers = action_coverage(&ActionBlock::Action(vec!["IOT:publish".into()]));
+        assert!(covers("iot:Publish") && !covers("iot:Receive"));
+    }
+}

@@ -1,0 +1,12 @@
+//! The SDK implementations of the narrow traits: AWS IoT control plane (`iot`, `policy`,
+//! `provisioning`), the IoT data plane (`shadow`) and DynamoDB (`job_store`).
+
+mod iot;
+mod job_store;
+mod policy;
+mod provisioning;
+mod shadow;
+
+pub use iot::SdkIot;
+pub use job_store::DynamoJobStore;
+pub use shadow::{discover_data_endpoint, SdkShadows};

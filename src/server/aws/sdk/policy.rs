@@ -1,0 +1,164 @@
+//! [`PolicyStore`] over the AWS IoT control-plane SDK.
+
+use super::iot::secs;
+use super::SdkIot;
+use crate::server::aws::{AwsError, PolicyStore, PolicySummary, PolicyVersionRecord};
+use async_trait::async_trait;
+
+fn subject(name: &str) -> String {
+    format!("Policy {name}")
+}
+
+#[async_trait]
+impl PolicyStore for SdkIot {
+    async fn list_policies(&self) -> Result<Vec<PolicySummary>, AwsError> {
+        let pages: Vec<_> = self
+            .client
+            .list_policies()
+            .into_paginator()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| AwsError::from_sdk(e, "list policies", "the policies"))?;
+        let mut out: Vec<PolicySummary> = pages
+            .iter()
+            .flat_map(|p| p.policies())
+            .map(|p| PolicySummary {
+                name: p.policy_name().unwrap_or_default().to_string(),
+                arn: p.policy_arn().unwrap_or_default().to_string(),
+            })
+            .collect();
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    async fn policy_arn(&self, name: &str) -> Result<String, AwsError> {
+        let p = self
+            .client
+            .get_policy()
+            .policy_name(name)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(e, "read the policy", &subject(name)))?;
+        Ok(p.policy_arn().unwrap_or_default().to_string())
+    }
+
+    async fn list_policy_versions(&self, name: &str) -> Result<Vec<PolicyVersionRecord>, AwsError> {
+        let out = self
+            .client
+            .list_policy_versions()
+            .policy_name(name)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(e, "list the policy's versions", &subject(name)))?;
+        Ok(out
+            .policy_versions()
+            .iter()
+            .map(|v| PolicyVersionRecord {
+                version_id: v.version_id().unwrap_or_default().to_string(),
+                is_default: v.is_default_version(),
+                created: secs(v.create_date()),
+            })
+            .collect())
+    }
+
+    async fn policy_version_document(&self, name: &str, version: &str) -> Result<String, AwsError> {
+        let out = self
+            .client
+            .get_policy_version()
+            .policy_name(name)
+            .policy_version_id(version)
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk(
+                    e,
+                    "read the policy version",
+                    &format!("Version {version} of policy {name}"),
+                )
+            })?;
+        Ok(out.policy_document().unwrap_or_default().to_string())
+    }
+
+    async fn create_policy_version(
+        &self,
+        name: &str,
+        document: &str,
+        set_as_default: bool,
+    ) -> Result<String, AwsError> {
+        let out = self
+            .client
+            .create_policy_version()
+            .policy_name(name)
+            .policy_document(document)
+            .set_as_default(set_as_default)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(e, "create a policy version", &subject(name)))?;
+        Ok(out.policy_version_id().unwrap_or_default().to_string())
+    }
+
+    async fn set_default_policy_version(&self, name: &str, version: &str) -> Result<(), AwsError> {
+        self.client
+            .set_default_policy_version()
+            .policy_name(name)
+            .policy_version_id(version)
+            .send()
+            .await
+            .map_err(|e| AwsError::from_sdk(e, "change the default version", &subject(name)))?;
+        Ok(())
+    }
+
+    async fn delete_policy_version(&self, name: &str, version: &str) -> Result<(), AwsError> {
+        self.client
+            .delete_policy_version()
+            .policy_name(name)
+            .policy_version_id(version)
+            .send()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk(
+                    e,
+                    "delete the policy version",
+                    &format!("Version {version} of policy {name}"),
+                )
+            })?;
+        Ok(())
+    }
+
+    async fn targets_of_policy(&self, name: &str) -> Result<Vec<String>, AwsError> {
+        let pages: Vec<_> = self
+            .client
+            .list_targets_for_policy()
+            .policy_name(name)
+            .into_paginator()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| AwsError::from_sdk(e, "list the policy's targets", &subject(name)))?;
+        Ok(pages
+            .iter()
+            .flat_map(|p| p.targets().iter().cloned())
+            .collect())
+    }
+
+    async fn things_of_principal(&self, principal_arn: &str) -> Result<Vec<String>, AwsError> {
+        let pages: Vec<_> = self
+            .client
+            .list_principal_things()
+            .principal(principal_arn)
+            .into_paginator()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| {
+                AwsError::from_sdk(e, "list the certificate's things", "The certificate")
+            })?;
+        let mut names: Vec<String> = pages
+            .iter()
+            .flat_map(|p| p.things().iter().cloned())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+}

@@ -1,0 +1,193 @@
+//! The certificate lifecycle service: every certificate with its validity, age, key and
+//! attachments, filtered by expiry and age; and the status changes an admin makes.
+
+pub mod lifecycle;
+
+use crate::domain::certificates::facts::{days_between, parse_certificate_pem, rfc3339};
+use crate::domain::certificates::listing::{
+    passes, CertificatePage, CertificateQuery, CertificateRow, StatusChange, StatusChanged,
+    ValidCertificateQuery, CERTIFICATES_PAGE_SIZE,
+};
+use crate::server::aws::{
+    AwsErrorKind, CertificateDirectory, CertificateListing, CertificateState, PolicyStore,
+    Provisioner,
+};
+use crate::server::paging::{collect_matches, CONCURRENCY};
+use crate::server::service_error::ServiceError;
+use std::sync::Arc;
+
+/// AWS pages one request may read while looking for matches: bounds the latency of a filter
+/// that matches little in a large fleet. The page then offers "Next" to go on.
+const MAX_AWS_PAGES_PER_REQUEST: usize = 10;
+const DAY: i64 = 86_400;
+
+pub struct Certificates {
+    certs: Arc<dyn CertificateDirectory>,
+    /// For the things a certificate is attached to (ListPrincipalThings).
+    principals: Arc<dyn PolicyStore>,
+    /// Status changes (UpdateCertificate), shared with provisioning.
+    lifecycle: Arc<dyn Provisioner>,
+    now: fn() -> i64,
+}
+
+fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// Certificate ids are 64 hex characters (CertificateDescription, AWS IoT API Reference).
+pub(crate) fn certificate_id(id: &str) -> Result<(), ServiceError> {
+    if id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(())
+    } else {
+        Err(ServiceError::Invalid(format!(
+            "{id:?} is not a certificate id."
+        )))
+    }
+}
+
+impl Certificates {
+    pub fn new(
+        certs: Arc<dyn CertificateDirectory>,
+        principals: Arc<dyn PolicyStore>,
+        lifecycle: Arc<dyn Provisioner>,
+    ) -> Self {
+        Certificates {
+            certs,
+            principals,
+            lifecycle,
+            now: unix_now,
+        }
+    }
+
+    /// One page of certificates passing the query's filters, newest first.
+    pub async fn list(&self, query: &CertificateQuery) -> Result<CertificatePage, ServiceError> {
+        let q = query.validate().map_err(ServiceError::Invalid)?;
+        let now = (self.now)();
+        let (rows, next) = collect_matches(
+            &q.cursor,
+            CERTIFICATES_PAGE_SIZE as usize,
+            MAX_AWS_PAGES_PER_REQUEST,
+            CONCURRENCY,
+            |token| async move {
+                let page = self.certs.list_certificates(token.as_deref()).await?;
+                Ok::<_, ServiceError>((page.items, page.next_token))
+            },
+            |listing| {
+                let q = &q;
+                async move { self.row_if_passing(q, listing, now).await }
+            },
+        )
+        .await?;
+        Ok(CertificatePage {
+            rows,
+            next_cursor: next.map(|c| c.encode()),
+        })
+    }
+
+    /// The row of a listed certificate, or `None` when a filter leaves it out. The age filter
+    /// needs only the listing, so it is applied before any further call.
+    async fn row_if_passing(
+        &self,
+        q: &ValidCertificateQuery,
+        c: CertificateListing,
+        now: i64,
+    ) -> Result<Option<CertificateRow>, ServiceError> {
+        let age_days = c.created.map(|t| (now - t).div_euclid(DAY));
+        if !passes(
+            &ValidCertificateQuery {
+                expiring_within: None,
+                ..q.clone()
+            },
+            age_days,
+            None,
+        ) {
+            return Ok(None);
+        }
+        let row = match self.row(c, now).await {
+            Ok(r) => r,
+            // Deleted between the listing and the describe: not an error, just gone.
+            Err(ServiceError::Aws(e)) if e.kind == AwsErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Ok(passes(q, row.age_days, row.days_left).then_some(row))
+    }
+
+    async fn row(&self, c: CertificateListing, now: i64) -> Result<CertificateRow, ServiceError> {
+        let (record, things, policies) = futures::try_join!(
+            self.certs.describe_certificate(&c.id),
+            self.principals.things_of_principal(&c.arn),
+            self.certs.policies_of_principal(&c.arn),
+        )?;
+        let facts = record
+            .pem
+            .as_deref()
+            .and_then(|pem| parse_certificate_pem(pem).ok());
+        Ok(CertificateRow {
+            age_days: c.created.map(|t| (now - t).div_euclid(DAY)),
+            created: c.created.map(rfc3339),
+            not_after: record.not_after.map(rfc3339),
+            days_left: record.not_after.map(|t| days_between(now, t)),
+            // "EC P-256" names its size already; "RSA" needs it.
+            key: facts.as_ref().map(|f| {
+                if f.key_algorithm.starts_with("EC") {
+                    f.key_algorithm.clone()
+                } else {
+                    format!("{} {}", f.key_algorithm, f.key_bits)
+                }
+            }),
+            issuer: facts.map(|f| f.issuer),
+            status: record.status,
+            id: c.id,
+            arn: c.arn,
+            things,
+            policies,
+        })
+    }
+
+    /// Activates, deactivates or revokes a certificate; refuses what AWS would refuse
+    /// (a revoked certificate stays revoked) with a sentence, before calling it.
+    pub async fn change_status(
+        &self,
+        id: &str,
+        change: &str,
+    ) -> Result<StatusChanged, ServiceError> {
+        certificate_id(id)?;
+        let change = StatusChange::parse(change).ok_or_else(|| {
+            ServiceError::Invalid(format!(
+                "{change:?} is not a status change; use Activate, Deactivate or Revoke."
+            ))
+        })?;
+        let current = self
+            .certs
+            .describe_certificate(id)
+            .await
+            .map_err(|e| match e.kind {
+                AwsErrorKind::NotFound => {
+                    ServiceError::NotFound(format!("There is no certificate {id}."))
+                }
+                _ => e.into(),
+            })?;
+        if !change.allowed_from(&current.status) {
+            return Err(ServiceError::Invalid(format!(
+                "A certificate that is {} cannot be {}{}.",
+                current.status,
+                change.past(),
+                if current.status == "REVOKED" {
+                    ": revocation is final"
+                } else {
+                    ""
+                }
+            )));
+        }
+        let state = match change {
+            StatusChange::Activate => CertificateState::Active,
+            StatusChange::Deactivate => CertificateState::Inactive,
+            StatusChange::Revoke => CertificateState::Revoked,
+        };
+        self.lifecycle.update_certificate(id, state).await?;
+        Ok(StatusChanged {
+            id: id.to_string(),
+            status: state.as_aws().to_string(),
+        })
+    }
+}
