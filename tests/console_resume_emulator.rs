@@ -18,14 +18,6 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_iot-warden");
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// The console, paced at two certificates a second so a kill lands mid-job.
 fn console(port: u16) -> Child {
     Command::new(BIN)
@@ -90,7 +82,7 @@ async fn a_job_survives_the_console_being_killed() {
         .await
         .unwrap();
 
-    let mut first = console(free_port());
+    let mut first = console(common::free_port());
     let started = Instant::now();
     let mut seen = counts(&store, &id).await;
     while seen.done < 3 && started.elapsed() < Duration::from_secs(60) {
@@ -109,7 +101,7 @@ async fn a_job_survives_the_console_being_killed() {
         JobState::Running
     );
 
-    let mut second = console(free_port());
+    let mut second = console(common::free_port());
     let started = Instant::now();
     let mut state = JobState::Running;
     while state != JobState::Finished && started.elapsed() < Duration::from_secs(90) {

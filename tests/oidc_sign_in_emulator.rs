@@ -66,14 +66,6 @@ impl Drop for Idp {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 async fn app(issuer: &str) -> Router {
     common::TestApp::with_args(&[
         "--public-url",
@@ -238,7 +230,7 @@ async fn viewer(app: &Router, cookie: &str) -> String {
 
 #[tokio::test]
 async fn sign_in_maps_groups_to_roles_and_renews_the_session_id() {
-    let idp = Idp::start(free_port()).await;
+    let idp = Idp::start(common::free_port()).await;
     let app = app(&idp.issuer()).await;
     for (user, role) in [
         ("admin", "\"admin\""),
@@ -268,7 +260,7 @@ async fn sign_in_maps_groups_to_roles_and_renews_the_session_id() {
 
 #[tokio::test]
 async fn a_callback_with_a_forged_state_is_refused() {
-    let idp = Idp::start(free_port()).await;
+    let idp = Idp::start(common::free_port()).await;
     let app = app(&idp.issuer()).await;
     let res = app
         .clone()
@@ -304,7 +296,7 @@ async fn a_callback_with_a_forged_state_is_refused() {
 
 #[tokio::test]
 async fn keys_are_fetched_again_when_the_idp_rotates_them() {
-    let port = free_port();
+    let port = common::free_port();
     let idp = Idp::start(port).await;
     let app = app(&idp.issuer()).await;
     sign_in(&app, &idp, "admin", "warden-local-pw")
@@ -322,7 +314,7 @@ async fn keys_are_fetched_again_when_the_idp_rotates_them() {
 #[tokio::test]
 async fn sign_in_says_so_when_the_idp_is_down() {
     // Nothing listens on this port: the console must answer with a sentence, not an error dump.
-    let app = app(&format!("http://127.0.0.1:{}", free_port())).await;
+    let app = app(&format!("http://127.0.0.1:{}", common::free_port())).await;
     let res = app
         .clone()
         .oneshot(Request::get("/auth/login").body(Body::empty()).unwrap())

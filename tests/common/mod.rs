@@ -44,6 +44,15 @@ pub async fn emulator_sdk() -> aws_config::SdkConfig {
     aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
 }
 
+/// A port on 127.0.0.1 free right now, for a server a test starts.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// `tag` and the time in nanoseconds: names no other run has used, so tests can share a
 /// stack that is in use.
 pub fn unique_name(tag: &str) -> String {
