@@ -5,7 +5,9 @@
 
 use super::ApiError;
 use crate::domain::certificates::lifecycle::RotationOutcome;
-use crate::domain::certificates::listing::{CertificatePage, CertificateQuery, StatusChanged};
+use crate::domain::certificates::listing::{
+    CertificatePage, CertificateQuery, StatusChange, StatusChanged,
+};
 #[cfg(feature = "ssr")]
 use crate::domain::roles::Permission;
 use crate::domain::runs::LiveRun;
@@ -21,15 +23,16 @@ pub async fn list_certificates(
     answer(state.certificates.list(&query).await)
 }
 
-/// `change`: Activate, Deactivate or Revoke. Answers the status now set.
+/// `change`: Activate, Deactivate or Revoke (any other value is refused, 400, before this
+/// runs). Answers the status now set.
 #[server(prefix = "/api", endpoint = "change_certificate_status")]
 pub async fn change_certificate_status(
     #[server(default)] id: String,
-    #[server(default)] change: String,
+    change: StatusChange,
 ) -> Result<StatusChanged, ApiError> {
     use super::guard::{answer, require};
     let (state, user) = require(Permission::ManageCertificates).await?;
-    let result = state.certificates.change_status(&id, &change).await;
+    let result = state.certificates.change_status(&id, change).await;
     if let Ok(done) = &result {
         tracing::info!(user = %user.username, certificate = %id, status = %done.status, "certificate status changed");
     }

@@ -149,14 +149,9 @@ impl Certificates {
     pub async fn change_status(
         &self,
         id: &str,
-        change: &str,
+        change: StatusChange,
     ) -> Result<StatusChanged, ServiceError> {
         certificate_id(id)?;
-        let change = StatusChange::parse(change).ok_or_else(|| {
-            ServiceError::Invalid(format!(
-                "{change:?} is not a status change; use Activate, Deactivate or Revoke."
-            ))
-        })?;
         let current = self
             .certs
             .describe_certificate(id)
