@@ -2,9 +2,9 @@
 //! create with live steps, and bulk jobs.
 
 use super::ApiError;
-use crate::domain::onboarding::job::{JobStatus, JobSummary};
+use crate::domain::onboarding::job::{BulkRow, JobStatus, JobSummary};
 use crate::domain::onboarding::provisioning::{ProvisionOutcome, ProvisionRequest};
-use crate::domain::onboarding::{Existing, OnboardRow};
+use crate::domain::onboarding::Existing;
 use crate::domain::policies::summary::PolicySummary;
 #[cfg(feature = "ssr")]
 use crate::domain::roles::Permission;
@@ -99,23 +99,12 @@ pub async fn device_run_status(
     Ok(state.runs.get(&user.subject, &run_id))
 }
 
-/// One row of a bulk job as the browser sends it: the CSV line and the device.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BulkRow {
-    pub line: u32,
-    pub device: OnboardRow,
-}
-
 /// Stores a bulk job (every row with its CSR) and starts it.
 #[server(prefix = "/api", endpoint = "start_bulk_job", input = Json)]
 pub async fn start_bulk_job(rows: Vec<BulkRow>) -> Result<JobStatus, ApiError> {
     use super::guard::{answer, require};
     let (state, user) = require(Permission::Onboard).await?;
-    let id = crate::server::onboarding::bulk::new_job_id();
-    let rows = rows.into_iter().map(|r| (r.line, r.device)).collect();
-    answer(state.bulk.create(id.clone(), rows, &user.username).await)?;
-    state.bulk.start(&id);
-    answer(state.bulk.status(&id).await)
+    answer(state.bulk.submit(rows, &user).await)
 }
 
 #[server(prefix = "/api", endpoint = "bulk_job_status")]
