@@ -4,8 +4,7 @@
 use super::ApiError;
 use crate::domain::roles::Permission;
 use crate::server::auth::{current_user, SessionUser};
-use crate::server::aws::AwsErrorKind;
-use crate::server::service_error::ServiceError;
+use crate::server::service_error::{ErrorKind, ServiceError};
 use crate::server::state::AppState;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -80,25 +79,13 @@ pub fn run_reporter(
 /// Maps a service result to the server function's, with the matching status code.
 pub fn answer<T>(result: Result<T, ServiceError>) -> Result<T, ApiError> {
     result.map_err(|e| {
-        fail(match e {
-            ServiceError::Invalid(m) => ApiError::Invalid(m),
-            ServiceError::NotFound(m) => ApiError::NotFound(m),
-            ServiceError::Aws(a) if a.kind == AwsErrorKind::NotFound => {
-                ApiError::NotFound(capitalized(&a.to_string()))
-            }
-            ServiceError::Aws(a) if a.kind == AwsErrorKind::Invalid => {
-                ApiError::Invalid(format!("{}.", capitalized(&a.to_string())))
-            }
-            ServiceError::Aws(a) => {
-                ApiError::Unavailable(format!("{}.", capitalized(&a.to_string())))
+        let sentence = e.for_user();
+        fail(match e.kind() {
+            ErrorKind::NotFound => ApiError::NotFound(sentence),
+            ErrorKind::Invalid => ApiError::Invalid(sentence),
+            ErrorKind::AccessDenied | ErrorKind::Throttled | ErrorKind::Unavailable => {
+                ApiError::Unavailable(sentence)
             }
         })
     })
-}
-
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
 }

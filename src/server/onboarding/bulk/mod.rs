@@ -61,8 +61,8 @@ fn unix_now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-fn not_found(id: &str) -> ServiceError {
-    ServiceError::NotFound(format!("There is no onboarding job {id}."))
+fn no_such_job(id: &str) -> ServiceError {
+    ServiceError::not_found(format!("There is no onboarding job {id}."))
 }
 
 fn check_id(id: &str) -> Result<(), ServiceError> {
@@ -171,7 +171,7 @@ impl BulkOnboarding {
 
     pub async fn record(&self, id: &str) -> Result<JobRecord, ServiceError> {
         check_id(id)?;
-        self.store.job(id).await?.ok_or_else(|| not_found(id))
+        self.store.job(id).await?.ok_or_else(|| no_such_job(id))
     }
 
     /// Runs the job in the background (no-op when it is already running here).
