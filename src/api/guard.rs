@@ -1,5 +1,5 @@
 //! The checks every server function begins with, and the mapping of service errors to the
-//! status codes the browser sees.
+//! status codes the browser sees (`impl From<ServiceError> for ApiError`).
 
 use super::ApiError;
 use crate::domain::roles::Permission;
@@ -76,9 +76,12 @@ pub fn run_reporter(
     Ok(move |run: &crate::domain::runs::LiveRun| board.publish(&owner, &id, run))
 }
 
-/// Maps a service result to the server function's, with the matching status code.
-pub fn answer<T>(result: Result<T, ServiceError>) -> Result<T, ApiError> {
-    result.map_err(|e| {
+/// A service's error as the server function's, with the matching status code set, so a
+/// server function ends its service call with `?`. The one place service errors meet HTTP:
+/// 404 for what does not exist, 400 for refused input, 503 for the rest (AWS unreachable,
+/// throttling, credentials that may not).
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
         let sentence = e.for_user();
         fail(match e.kind() {
             ErrorKind::NotFound => ApiError::NotFound(sentence),
@@ -87,5 +90,22 @@ pub fn answer<T>(result: Result<T, ServiceError>) -> Result<T, ApiError> {
                 ApiError::Unavailable(sentence)
             }
         })
-    })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The AWS kinds' sentences and kinds are pinned in `service_error`'s tests; here, that
+    // each kind gets its status code.
+    #[test]
+    fn service_errors_keep_their_sentence_and_get_their_status() {
+        let e = ApiError::from(ServiceError::not_found("There is no device named t."));
+        assert_eq!(e, ApiError::NotFound("There is no device named t.".into()));
+        assert_eq!(e.status(), 404);
+        let e = ApiError::from(ServiceError::Invalid("\"x\" is not a thing name.".into()));
+        assert_eq!(e, ApiError::Invalid("\"x\" is not a thing name.".into()));
+        assert_eq!(e.status(), 400);
+    }
 }
