@@ -4,7 +4,7 @@
 mod common;
 
 use aws_sdk_iot::Client;
-use iot_warden::domain::certificates::listing::CertificateQuery;
+use iot_warden::domain::certificates::listing::{CertificateQuery, StatusChange};
 use iot_warden::server::aws::SdkIot;
 use iot_warden::server::certificates::Certificates;
 use iot_warden::server::service_error::ServiceError;
@@ -87,21 +87,32 @@ async fn lists_filters_and_changes_status_with_revocation_final() {
     // Deactivate, activate, revoke; then nothing more.
     assert_eq!(
         service
-            .change_status(&id, "Deactivate")
+            .change_status(&id, StatusChange::Deactivate)
             .await
             .unwrap()
             .status,
         "INACTIVE"
     );
     assert_eq!(
-        service.change_status(&id, "Activate").await.unwrap().status,
+        service
+            .change_status(&id, StatusChange::Activate)
+            .await
+            .unwrap()
+            .status,
         "ACTIVE"
     );
     assert_eq!(
-        service.change_status(&id, "Revoke").await.unwrap().status,
+        service
+            .change_status(&id, StatusChange::Revoke)
+            .await
+            .unwrap()
+            .status,
         "REVOKED"
     );
-    let err = service.change_status(&id, "Activate").await.unwrap_err();
+    let err = service
+        .change_status(&id, StatusChange::Activate)
+        .await
+        .unwrap_err();
     assert!(
         matches!(err, ServiceError::Invalid(ref m) if m.contains("final")),
         "{err:?}"
@@ -121,10 +132,13 @@ async fn lists_filters_and_changes_status_with_revocation_final() {
             .as_str(),
         "REVOKED"
     );
-    let err = service.change_status("f00", "Revoke").await.unwrap_err();
+    let err = service
+        .change_status("f00", StatusChange::Revoke)
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
     let err = service
-        .change_status(&"a".repeat(64), "Revoke")
+        .change_status(&"a".repeat(64), StatusChange::Revoke)
         .await
         .unwrap_err();
     assert!(matches!(err, ServiceError::NotFound(_)), "{err:?}");

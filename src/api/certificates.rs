@@ -5,7 +5,9 @@
 
 use super::ApiError;
 use crate::domain::certificates::lifecycle::RotationOutcome;
-use crate::domain::certificates::listing::{CertificatePage, CertificateQuery, StatusChanged};
+use crate::domain::certificates::listing::{
+    CertificatePage, CertificateQuery, StatusChange, StatusChanged,
+};
 #[cfg(feature = "ssr")]
 use crate::domain::roles::Permission;
 use crate::domain::runs::LiveRun;
@@ -16,32 +18,38 @@ use server_fn::codec::Json;
 pub async fn list_certificates(
     #[server(default)] query: CertificateQuery,
 ) -> Result<CertificatePage, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::ManageCertificates).await?;
-    answer(state.certificates.list(&query).await)
+    Ok(state.certificates.list(&query).await?)
 }
 
-/// `change`: Activate, Deactivate or Revoke. Answers the status now set.
+/// `change`: Activate, Deactivate or Revoke (any other value is refused, 400, before this
+/// runs). Answers the status now set.
 #[server(prefix = "/api", endpoint = "change_certificate_status")]
 pub async fn change_certificate_status(
     #[server(default)] id: String,
-    #[server(default)] change: String,
+    change: StatusChange,
 ) -> Result<StatusChanged, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
+    use super::outcome::{logged, Action};
     let (state, user) = require(Permission::ManageCertificates).await?;
-    let result = state.certificates.change_status(&id, &change).await;
-    if let Ok(done) = &result {
-        tracing::info!(user = %user.username, certificate = %id, status = %done.status, "certificate status changed");
-    }
-    answer(result)
+    let result = state.certificates.change_status(&id, change).await;
+    let subject = format!("certificate {id}: {}", change.verb());
+    logged(
+        &user,
+        Action::ChangeCertificateStatus,
+        &subject,
+        result,
+        |done| Some(format!("now {}", done.status)),
+    )
 }
 
 /// The steps a rotation of certificate `id` will take, all pending.
 #[server(prefix = "/api", endpoint = "plan_certificate_rotation")]
 pub async fn plan_certificate_rotation(#[server(default)] id: String) -> Result<LiveRun, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::ManageCertificates).await?;
-    answer(state.lifecycle.plan_rotation(&id).await)
+    Ok(state.lifecycle.plan_rotation(&id).await?)
 }
 
 /// Rotates certificate `old_id` to a new one from `csr` (made in the admin's browser).
@@ -51,50 +59,34 @@ pub async fn rotate_certificate(
     old_id: String,
     csr: String,
 ) -> Result<RotationOutcome, ApiError> {
-    use super::guard::{answer, require, run_reporter};
+    use super::guard::{require, run_reporter};
+    use super::outcome::{logged, Action};
     let (state, user) = require(Permission::ManageCertificates).await?;
     let report = run_reporter(&state, &user, &run_id)?;
-    let result = state
-        .lifecycle
-        .rotate(&old_id, &csr, &report)
-        .await
-        .map_err(crate::server::service_error::ServiceError::from);
-    match &result {
-        Ok(o) => {
-            tracing::info!(user = %user.username, old = %o.old_certificate_id, new = %o.certificate_id, "certificate rotated")
-        }
-        Err(e) => {
-            tracing::warn!(user = %user.username, old = %old_id, "certificate not rotated: {e}")
-        }
-    }
-    answer(result)
+    let result = state.lifecycle.rotate(&old_id, &csr, &report).await;
+    let subject = format!("certificate {old_id}");
+    logged(&user, Action::RotateCertificate, &subject, result, |o| {
+        Some(format!("new certificate {}", o.certificate_id))
+    })
 }
 
 /// The steps removing `thing` will take, all pending.
 #[server(prefix = "/api", endpoint = "plan_device_removal")]
 pub async fn plan_device_removal(#[server(default)] thing: String) -> Result<LiveRun, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::ManageCertificates).await?;
-    answer(state.lifecycle.plan_removal(&thing).await)
+    Ok(state.lifecycle.plan_removal(&thing).await?)
 }
 
 /// Removes the device: policies and principals detached, certificates deactivated and
 /// deleted, groups left, the thing deleted. Stops at the first failure, saying what remains.
 #[server(prefix = "/api", endpoint = "remove_device", input = Json)]
 pub async fn remove_device(run_id: String, thing: String) -> Result<LiveRun, ApiError> {
-    use super::guard::{answer, require, run_reporter};
+    use super::guard::{require, run_reporter};
+    use super::outcome::{logged, Action};
     let (state, user) = require(Permission::ManageCertificates).await?;
     let report = run_reporter(&state, &user, &run_id)?;
-    let result = state
-        .lifecycle
-        .remove_device(&thing, &report)
-        .await
-        .map_err(crate::server::service_error::ServiceError::from);
-    match &result {
-        Ok(_) => tracing::info!(user = %user.username, thing = %thing, "device removed"),
-        Err(e) => {
-            tracing::warn!(user = %user.username, thing = %thing, "device not fully removed: {e}")
-        }
-    }
-    answer(result)
+    let result = state.lifecycle.remove_device(&thing, &report).await;
+    let subject = format!("thing {thing}");
+    logged(&user, Action::RemoveDevice, &subject, result, |_| None)
 }

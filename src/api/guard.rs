@@ -1,11 +1,10 @@
 //! The checks every server function begins with, and the mapping of service errors to the
-//! status codes the browser sees.
+//! status codes the browser sees (`impl From<ServiceError> for ApiError`).
 
 use super::ApiError;
 use crate::domain::roles::Permission;
 use crate::server::auth::{current_user, SessionUser};
-use crate::server::aws::AwsErrorKind;
-use crate::server::service_error::ServiceError;
+use crate::server::service_error::{ErrorKind, ServiceError};
 use crate::server::state::AppState;
 use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
@@ -77,28 +76,36 @@ pub fn run_reporter(
     Ok(move |run: &crate::domain::runs::LiveRun| board.publish(&owner, &id, run))
 }
 
-/// Maps a service result to the server function's, with the matching status code.
-pub fn answer<T>(result: Result<T, ServiceError>) -> Result<T, ApiError> {
-    result.map_err(|e| {
-        fail(match e {
-            ServiceError::Invalid(m) => ApiError::Invalid(m),
-            ServiceError::NotFound(m) => ApiError::NotFound(m),
-            ServiceError::Aws(a) if a.kind == AwsErrorKind::NotFound => {
-                ApiError::NotFound(capitalized(&a.to_string()))
-            }
-            ServiceError::Aws(a) if a.kind == AwsErrorKind::Invalid => {
-                ApiError::Invalid(format!("{}.", capitalized(&a.to_string())))
-            }
-            ServiceError::Aws(a) => {
-                ApiError::Unavailable(format!("{}.", capitalized(&a.to_string())))
+/// A service's error as the server function's, with the matching status code set, so a
+/// server function ends its service call with `?`. The one place service errors meet HTTP:
+/// 404 for what does not exist, 400 for refused input, 503 for the rest (AWS unreachable,
+/// throttling, credentials that may not).
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        let sentence = e.for_user();
+        fail(match e.kind() {
+            ErrorKind::NotFound => ApiError::NotFound(sentence),
+            ErrorKind::Invalid => ApiError::Invalid(sentence),
+            ErrorKind::AccessDenied | ErrorKind::Throttled | ErrorKind::Unavailable => {
+                ApiError::Unavailable(sentence)
             }
         })
-    })
+    }
 }
 
-fn capitalized(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The AWS kinds' sentences and kinds are pinned in `service_error`'s tests; here, that
+    // each kind gets its status code.
+    #[test]
+    fn service_errors_keep_their_sentence_and_get_their_status() {
+        let e = ApiError::from(ServiceError::not_found("There is no device named t."));
+        assert_eq!(e, ApiError::NotFound("There is no device named t.".into()));
+        assert_eq!(e.status(), 404);
+        let e = ApiError::from(ServiceError::Invalid("\"x\" is not a thing name.".into()));
+        assert_eq!(e, ApiError::Invalid("\"x\" is not a thing name.".into()));
+        assert_eq!(e.status(), 400);
+    }
 }

@@ -10,28 +10,28 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_devices")]
 pub async fn list_devices(#[server(default)] query: DeviceQuery) -> Result<DevicePage, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::ViewInventory).await?;
-    answer(state.inventory.list_devices(&query).await)
+    Ok(state.inventory.list_devices(&query).await?)
 }
 
 #[server(prefix = "/api", endpoint = "get_device")]
 pub async fn get_device(#[server(default)] name: String) -> Result<DeviceDetail, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::ViewInventory).await?;
-    answer(state.inventory.device_detail(&name).await)
+    Ok(state.inventory.device_detail(&name).await?)
 }
 
 #[server(prefix = "/api", endpoint = "list_thing_types")]
 pub async fn list_thing_types() -> Result<Vec<ThingTypeRow>, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::ViewInventory).await?;
-    answer(state.inventory.thing_types().await)
+    Ok(state.inventory.thing_types().await?)
 }
 
 #[server(prefix = "/api", endpoint = "list_thing_groups")]
 pub async fn list_thing_groups() -> Result<Vec<ThingGroupRow>, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::ViewInventory).await?;
-    answer(state.inventory.thing_groups().await)
+    Ok(state.inventory.thing_groups().await?)
 }

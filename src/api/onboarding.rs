@@ -2,9 +2,9 @@
 //! create with live steps, and bulk jobs.
 
 use super::ApiError;
-use crate::domain::onboarding::job::{JobStatus, JobSummary};
+use crate::domain::onboarding::job::{BulkRow, JobStatus, JobSummary};
 use crate::domain::onboarding::provisioning::{ProvisionOutcome, ProvisionRequest};
-use crate::domain::onboarding::{Existing, OnboardRow};
+use crate::domain::onboarding::Existing;
 use crate::domain::policies::summary::PolicySummary;
 #[cfg(feature = "ssr")]
 use crate::domain::roles::Permission;
@@ -23,9 +23,9 @@ pub struct OnboardingChoices {
 
 #[server(prefix = "/api", endpoint = "onboarding_catalog")]
 pub async fn onboarding_catalog() -> Result<OnboardingChoices, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::Onboard).await?;
-    let existing = answer(state.bulk.catalog().await)?;
+    let existing = state.bulk.catalog().await?;
     Ok(OnboardingChoices {
         existing,
         data_endpoint: state
@@ -38,17 +38,17 @@ pub async fn onboarding_catalog() -> Result<OnboardingChoices, ApiError> {
 /// Step 1's check: the name follows AWS's rule and no thing has it.
 #[server(prefix = "/api", endpoint = "check_new_thing_name")]
 pub async fn check_new_thing_name(#[server(default)] name: String) -> Result<(), ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::Onboard).await?;
-    answer(state.provisioning.check_thing_name(&name).await)
+    Ok(state.provisioning.check_thing_name(&name).await?)
 }
 
 /// Which of `names` are taken (at most 1,000 per call; the bulk page asks in chunks).
 #[server(prefix = "/api", endpoint = "taken_thing_names", input = Json)]
 pub async fn taken_thing_names(names: Vec<String>) -> Result<Vec<String>, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::Onboard).await?;
-    answer(state.bulk.taken_names(&names).await).map(|set| set.into_iter().collect())
+    Ok(state.bulk.taken_names(&names).await?.into_iter().collect())
 }
 
 /// What the chosen policies let the device do.
@@ -57,9 +57,9 @@ pub async fn device_policy_summary(
     policies: Vec<String>,
     thing_name: String,
 ) -> Result<PolicySummary, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::Onboard).await?;
-    answer(state.bulk.policy_summary(&policies, &thing_name).await)
+    Ok(state.bulk.policy_summary(&policies, &thing_name).await?)
 }
 
 /// Creates one device. `run_id` is the page's name for the run; poll
@@ -70,23 +70,15 @@ pub async fn provision_device(
     run_id: String,
     request: ProvisionRequest,
 ) -> Result<ProvisionOutcome, ApiError> {
-    use super::guard::{answer, require, run_reporter};
+    use super::guard::{require, run_reporter};
+    use super::outcome::{logged, Action};
     let (state, user) = require(Permission::Onboard).await?;
     let report = run_reporter(&state, &user, &run_id)?;
-    let result = state
-        .provisioning
-        .provision(&request, &report)
-        .await
-        .map_err(crate::server::service_error::ServiceError::from);
-    match &result {
-        Ok(o) => {
-            tracing::info!(user = %user.username, thing = %o.thing_name, certificate = %o.certificate_id, "device onboarded")
-        }
-        Err(e) => {
-            tracing::warn!(user = %user.username, thing = %request.thing_name, "device not onboarded: {e}")
-        }
-    }
-    answer(result)
+    let result = state.provisioning.provision(&request, &report).await;
+    let subject = format!("thing {}", request.thing_name);
+    logged(&user, Action::OnboardDevice, &subject, result, |o| {
+        Some(format!("certificate {}", o.certificate_id))
+    })
 }
 
 /// The latest status of a run this user started; `None` before its first step.
@@ -99,67 +91,69 @@ pub async fn device_run_status(
     Ok(state.runs.get(&user.subject, &run_id))
 }
 
-/// One row of a bulk job as the browser sends it: the CSV line and the device.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BulkRow {
-    pub line: u32,
-    pub device: OnboardRow,
-}
-
 /// Stores a bulk job (every row with its CSR) and starts it.
 #[server(prefix = "/api", endpoint = "start_bulk_job", input = Json)]
 pub async fn start_bulk_job(rows: Vec<BulkRow>) -> Result<JobStatus, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
+    use super::outcome::{logged, Action};
     let (state, user) = require(Permission::Onboard).await?;
-    let id = crate::server::onboarding::bulk::new_job_id();
-    let rows = rows.into_iter().map(|r| (r.line, r.device)).collect();
-    answer(state.bulk.create(id.clone(), rows, &user.username).await)?;
-    state.bulk.start(&id);
-    answer(state.bulk.status(&id).await)
+    let subject = format!("{} rows", rows.len());
+    let result = state.bulk.submit(rows, &user).await;
+    logged(&user, Action::StartBulkJob, &subject, result, |s| {
+        Some(format!("job {}", s.id))
+    })
 }
 
 #[server(prefix = "/api", endpoint = "bulk_job_status")]
 pub async fn bulk_job_status(#[server(default)] id: String) -> Result<JobStatus, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::Onboard).await?;
-    answer(state.bulk.status(&id).await)
+    Ok(state.bulk.status(&id).await?)
 }
 
 #[server(prefix = "/api", endpoint = "cancel_bulk_job")]
 pub async fn cancel_bulk_job(#[server(default)] id: String) -> Result<JobStatus, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
+    use super::outcome::{logged, Action};
     let (state, user) = require(Permission::Onboard).await?;
     let result = state.bulk.cancel(&id).await;
-    if result.is_ok() {
-        tracing::info!(user = %user.username, job = %id, "onboarding job cancel asked");
-    }
-    answer(result)
+    logged(
+        &user,
+        Action::CancelBulkJob,
+        &format!("onboarding job {id}"),
+        result,
+        |_| None,
+    )
 }
 
 /// Runs a stopped job again: failed rows are retried, rows not begun begin.
 #[server(prefix = "/api", endpoint = "resume_bulk_job")]
 pub async fn resume_bulk_job(#[server(default)] id: String) -> Result<JobStatus, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
+    use super::outcome::{logged, Action};
     let (state, user) = require(Permission::Onboard).await?;
     let result = state.bulk.resume(&id).await;
-    if result.is_ok() {
-        tracing::info!(user = %user.username, job = %id, "onboarding job resumed");
-    }
-    answer(result)
+    logged(
+        &user,
+        Action::ResumeBulkJob,
+        &format!("onboarding job {id}"),
+        result,
+        |_| None,
+    )
 }
 
 /// The per-row result CSV.
 #[server(prefix = "/api", endpoint = "bulk_job_result")]
 pub async fn bulk_job_result(#[server(default)] id: String) -> Result<String, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::Onboard).await?;
-    answer(state.bulk.result_csv(&id).await)
+    Ok(state.bulk.result_csv(&id).await?)
 }
 
 /// The 20 most recent jobs.
 #[server(prefix = "/api", endpoint = "list_bulk_jobs")]
 pub async fn list_bulk_jobs() -> Result<Vec<JobSummary>, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::Onboard).await?;
-    answer(state.bulk.jobs(20).await)
+    Ok(state.bulk.jobs(20).await?)
 }

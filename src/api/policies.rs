@@ -9,16 +9,16 @@ use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_policies")]
 pub async fn list_policies() -> Result<Vec<PolicyRow>, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::ViewPolicies).await?;
-    answer(state.policies.list().await)
+    Ok(state.policies.list().await?)
 }
 
 #[server(prefix = "/api", endpoint = "get_policy")]
 pub async fn get_policy(#[server(default)] name: String) -> Result<PolicyDetail, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::ViewPolicies).await?;
-    answer(state.policies.detail(&name).await)
+    Ok(state.policies.detail(&name).await?)
 }
 
 /// Saves a new version; answers its id.
@@ -28,16 +28,21 @@ pub async fn create_policy_version(
     #[server(default)] document: String,
     #[server(default)] set_as_default: bool,
 ) -> Result<String, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
+    use super::outcome::{logged, Action};
     let (state, user) = require(Permission::ManagePolicies).await?;
     let result = state
         .policies
         .create_version(&name, &document, set_as_default)
         .await;
-    if let Ok(v) = &result {
-        tracing::info!(user = %user.username, policy = %name, version = %v, set_as_default, "policy version created");
-    }
-    answer(result)
+    let subject = format!("policy {name}");
+    logged(&user, Action::CreatePolicyVersion, &subject, result, |v| {
+        Some(if set_as_default {
+            format!("version {v}, set as the default")
+        } else {
+            format!("version {v}, not the default")
+        })
+    })
 }
 
 /// Makes an existing version the default (a rollback when it is an older one); answers the
@@ -47,13 +52,19 @@ pub async fn set_default_policy_version(
     #[server(default)] name: String,
     #[server(default)] version: String,
 ) -> Result<String, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
+    use super::outcome::{logged, Action};
     let (state, user) = require(Permission::ManagePolicies).await?;
     let result = state.policies.set_default(&name, &version).await;
-    if result.is_ok() {
-        tracing::info!(user = %user.username, policy = %name, version = %version, "policy default version changed");
-    }
-    answer(result.map(|()| version))
+    let subject = format!("policy {name} version {version}");
+    logged(
+        &user,
+        Action::SetDefaultPolicyVersion,
+        &subject,
+        result,
+        |()| None,
+    )
+    .map(|()| version)
 }
 
 /// Deletes a version that is not the default; answers the deleted version's id.
@@ -62,13 +73,15 @@ pub async fn delete_policy_version(
     #[server(default)] name: String,
     #[server(default)] version: String,
 ) -> Result<String, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
+    use super::outcome::{logged, Action};
     let (state, user) = require(Permission::ManagePolicies).await?;
     let result = state.policies.delete_version(&name, &version).await;
-    if result.is_ok() {
-        tracing::info!(user = %user.username, policy = %name, version = %version, "policy version deleted");
-    }
-    answer(result.map(|()| version))
+    let subject = format!("policy {name} version {version}");
+    logged(&user, Action::DeletePolicyVersion, &subject, result, |()| {
+        None
+    })
+    .map(|()| version)
 }
 
 /// A device's context and the policies on its certificate, for the simulator.
@@ -76,9 +89,9 @@ pub async fn delete_policy_version(
 pub async fn load_simulation_device(
     #[server(default)] thing: String,
 ) -> Result<SimulationDevice, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::ViewPolicies).await?;
-    answer(state.policies.simulation_device(&thing).await)
+    Ok(state.policies.simulation_device(&thing).await?)
 }
 
 /// Which devices' requests change decision if `draft` becomes the default of `name`.
@@ -87,7 +100,7 @@ pub async fn preview_policy_impact(
     #[server(default)] name: String,
     #[server(default)] draft: String,
 ) -> Result<ImpactOutcome, ApiError> {
-    use super::guard::{answer, require};
+    use super::guard::require;
     let (state, _) = require(Permission::ManagePolicies).await?;
-    answer(state.policies.impact(&name, &draft).await)
+    Ok(state.policies.impact(&name, &draft).await?)
 }

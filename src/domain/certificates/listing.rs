@@ -104,8 +104,10 @@ pub struct StatusChanged {
     pub status: String,
 }
 
-/// A status change an admin may make.
+/// A status change an admin may make. On the wire it is its verb ("Revoke"), read in any
+/// case; anything else is refused with the sentence of [`StatusChange::try_from`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String")]
 pub enum StatusChange {
     Activate,
     Deactivate,
@@ -152,6 +154,16 @@ impl StatusChange {
             StatusChange::Deactivate => status == "ACTIVE",
             StatusChange::Revoke => status == "ACTIVE" || status == "INACTIVE",
         }
+    }
+}
+
+impl TryFrom<String> for StatusChange {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<Self, String> {
+        StatusChange::parse(&s).ok_or_else(|| {
+            format!("{s:?} is not a status change; use Activate, Deactivate or Revoke.")
+        })
     }
 }
 
@@ -228,5 +240,26 @@ mod tests {
             .all(|c| !c.allowed_from("PENDING_TRANSFER")));
         assert_eq!(StatusChange::parse("revoke"), Some(Revoke));
         assert_eq!(StatusChange::parse("delete"), None);
+    }
+
+    #[test]
+    fn a_status_change_crosses_the_wire_as_its_verb() {
+        for c in StatusChange::ALL {
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.verb()));
+            assert_eq!(serde_json::from_str::<StatusChange>(&json).unwrap(), c);
+        }
+        assert_eq!(
+            serde_json::from_str::<StatusChange>("\"revoke\"").unwrap(),
+            StatusChange::Revoke,
+            "any case, as before it was typed"
+        );
+        let refused = serde_json::from_str::<StatusChange>("\"delete\"").unwrap_err();
+        assert!(
+            refused.to_string().starts_with(
+                "\"delete\" is not a status change; use Activate, Deactivate or Revoke."
+            ),
+            "{refused}"
+        );
     }
 }

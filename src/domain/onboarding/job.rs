@@ -19,6 +19,13 @@ pub enum RowStage {
     Done,
 }
 
+/// One row of a bulk job as the browser sends it: the CSV line and the device.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkRow {
+    pub line: u32,
+    pub device: OnboardRow,
+}
+
 /// One row of a job: the device to create and how far it got.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobRow {

@@ -9,11 +9,10 @@ use crate::domain::certificates::listing::{
     ValidCertificateQuery, CERTIFICATES_PAGE_SIZE,
 };
 use crate::server::aws::{
-    AwsErrorKind, CertificateDirectory, CertificateListing, CertificateState, PolicyStore,
-    Provisioner,
+    CertificateDirectory, CertificateListing, CertificateState, PolicyStore, Provisioner,
 };
 use crate::server::paging::{collect_matches, CONCURRENCY};
-use crate::server::service_error::ServiceError;
+use crate::server::service_error::{ErrorKind, OrNotFound, ServiceError};
 use std::sync::Arc;
 
 /// AWS pages one request may read while looking for matches: bounds the latency of a filter
@@ -106,7 +105,7 @@ impl Certificates {
         let row = match self.row(c, now).await {
             Ok(r) => r,
             // Deleted between the listing and the describe: not an error, just gone.
-            Err(ServiceError::Aws(e)) if e.kind == AwsErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(e),
         };
         Ok(passes(q, row.age_days, row.days_left).then_some(row))
@@ -149,24 +148,14 @@ impl Certificates {
     pub async fn change_status(
         &self,
         id: &str,
-        change: &str,
+        change: StatusChange,
     ) -> Result<StatusChanged, ServiceError> {
         certificate_id(id)?;
-        let change = StatusChange::parse(change).ok_or_else(|| {
-            ServiceError::Invalid(format!(
-                "{change:?} is not a status change; use Activate, Deactivate or Revoke."
-            ))
-        })?;
         let current = self
             .certs
             .describe_certificate(id)
             .await
-            .map_err(|e| match e.kind {
-                AwsErrorKind::NotFound => {
-                    ServiceError::NotFound(format!("There is no certificate {id}."))
-                }
-                _ => e.into(),
-            })?;
+            .or_not_found(|| format!("There is no certificate {id}."))?;
         if !change.allowed_from(&current.status) {
             return Err(ServiceError::Invalid(format!(
                 "A certificate that is {} cannot be {}{}.",

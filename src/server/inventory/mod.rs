@@ -12,7 +12,7 @@ use crate::server::aws::{
     ShadowReader, ThingFilter, ThingRecord, ThingRegistry,
 };
 use crate::server::paging::{collect_matches, Matches, CONCURRENCY};
-use crate::server::service_error::ServiceError;
+use crate::server::service_error::{OrNotFound, ServiceError};
 use futures::future::try_join_all;
 use futures::stream::{self, StreamExt, TryStreamExt};
 use std::sync::Arc;
@@ -90,12 +90,7 @@ impl Inventory {
                     .things
                     .list_things_in_group(group, token)
                     .await
-                    .map_err(|e| match e.kind {
-                        AwsErrorKind::NotFound => ServiceError::NotFound(format!(
-                            "There is no thing group named {group}."
-                        )),
-                        _ => e.into(),
-                    })?;
+                    .or_not_found(|| format!("There is no thing group named {group}."))?;
                 Ok((
                     page.items.into_iter().map(Candidate::Name).collect(),
                     page.next_token,
@@ -184,12 +179,7 @@ impl Inventory {
             .things
             .describe_thing(name)
             .await
-            .map_err(|e| match e.kind {
-                AwsErrorKind::NotFound => {
-                    ServiceError::NotFound(format!("There is no device named {name}."))
-                }
-                _ => e.into(),
-            })?;
+            .or_not_found(|| format!("There is no device named {name}."))?;
         let (groups, principals, shadow) = futures::try_join!(
             self.things.groups_of_thing(name),
             self.things.principals_of_thing(name),

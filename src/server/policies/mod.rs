@@ -18,7 +18,7 @@ use crate::server::aws::{
     PolicyVersionRecord, ThingRegistry,
 };
 use crate::server::paging::CONCURRENCY;
-use crate::server::service_error::ServiceError;
+use crate::server::service_error::{OrNotFound, ServiceError};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -49,14 +49,13 @@ fn version_id(v: &str) -> Result<(), ServiceError> {
     }
 }
 
-/// A missing policy becomes a sentence naming it.
-fn no_such_policy(name: &str) -> impl Fn(AwsError) -> ServiceError + '_ {
-    move |e| match e.kind {
-        AwsErrorKind::NotFound => {
-            ServiceError::NotFound(format!("There is no policy named {name}."))
-        }
-        _ => e.into(),
-    }
+/// What a missing policy is told as.
+fn no_such_policy(name: &str) -> String {
+    format!("There is no policy named {name}.")
+}
+
+fn no_such_version(name: &str, version: &str) -> String {
+    format!("Policy {name} has no version {version}.")
 }
 
 /// The draft as the engine reads it, or every problem in one message.
@@ -123,7 +122,7 @@ impl Policies {
             self.store.list_policy_versions(name),
             self.store.targets_of_policy(name),
         )
-        .map_err(no_such_policy(name))?;
+        .or_not_found(|| no_such_policy(name))?;
         let mut versions: Vec<PolicyVersionView> = stream::iter(versions)
             .map(|v| async move {
                 let document = self
@@ -188,7 +187,7 @@ impl Policies {
         self.store
             .list_policy_versions(name)
             .await
-            .map_err(no_such_policy(name))
+            .or_not_found(|| no_such_policy(name))
     }
 
     /// Makes `version` the default: how a rollback is done.
@@ -198,12 +197,7 @@ impl Policies {
         self.store
             .set_default_policy_version(name, version)
             .await
-            .map_err(|e| match e.kind {
-                AwsErrorKind::NotFound => {
-                    ServiceError::NotFound(format!("Policy {name} has no version {version}."))
-                }
-                _ => e.into(),
-            })
+            .or_not_found(|| no_such_version(name, version))
     }
 
     /// Deletes a version that is not the default (AWS refuses the default; so do we, first).
@@ -212,9 +206,7 @@ impl Policies {
         version_id(version)?;
         let versions = self.versions(name).await?;
         match versions.iter().find(|v| v.version_id == version) {
-            None => Err(ServiceError::NotFound(format!(
-                "Policy {name} has no version {version}."
-            ))),
+            None => Err(ServiceError::not_found(no_such_version(name, version))),
             Some(v) if v.is_default => Err(ServiceError::Invalid(format!(
                 "Version {version} is the default of {name}; make another version the default before deleting it."
             ))),
@@ -270,12 +262,7 @@ impl Policies {
             self.things.describe_thing(thing),
             self.things.principals_of_thing(thing)
         )
-        .map_err(|e| match e.kind {
-            AwsErrorKind::NotFound => {
-                ServiceError::NotFound(format!("There is no device named {thing}."))
-            }
-            _ => e.into(),
-        })?;
+        .or_not_found(|| format!("There is no device named {thing}."))?;
         let mut chosen = None;
         for id in principals.iter().filter_map(|p| certificate_id_of(p)) {
             let cert = self.certs.describe_certificate(id).await?;
@@ -311,7 +298,7 @@ impl Policies {
             self.store.policy_arn(name),
             self.store.targets_of_policy(name),
         )
-        .map_err(no_such_policy(name))?;
+        .or_not_found(|| no_such_policy(name))?;
         let current = parse_policy(&current.document)
             .map(|p| p.document)
             .map_err(|_| {

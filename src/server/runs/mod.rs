@@ -8,7 +8,6 @@ pub mod live;
 pub mod undo;
 
 use crate::domain::runs::{LiveRun, RunState, StepStatus};
-use crate::server::aws::AwsError;
 use crate::server::service_error::ServiceError;
 
 /// How a run ended without a device.
@@ -33,12 +32,8 @@ pub(crate) fn failure_sentence(run: &LiveRun, cause: &ServiceError) -> String {
         .find(|s| matches!(s.status, StepStatus::Failed(_)))
         .map(|s| s.label.as_str())
         .unwrap_or("A step");
-    let cause = match cause {
-        // The request id is added by AwsError's Display, once, after the whole sentence.
-        ServiceError::Aws(a) => a.message.clone(),
-        other => other.to_string(),
-    };
-    let cause = cause.trim_end_matches('.');
+    // Without the AWS request id: the error's Display adds it, once, after the whole sentence.
+    let cause = cause.message().trim_end_matches('.');
     let created = run
         .steps
         .iter()
@@ -66,11 +61,7 @@ impl From<RunError> for ServiceError {
             RunError::Refused(e) => e,
             RunError::Failed { run, cause } => {
                 let message = failure_sentence(&run, &cause);
-                match cause {
-                    ServiceError::Invalid(_) => ServiceError::Invalid(message),
-                    ServiceError::NotFound(_) => ServiceError::NotFound(message),
-                    ServiceError::Aws(a) => ServiceError::Aws(AwsError { message, ..a }),
-                }
+                cause.with_message(message)
             }
         }
     }

@@ -4,11 +4,12 @@
 //! here are downloaded.
 
 use super::keys::{KeyMaker, MadeKeys};
-use crate::api::onboarding::{start_bulk_job, taken_thing_names, BulkRow, OnboardingChoices};
+use crate::api::onboarding::{start_bulk_job, taken_thing_names, OnboardingChoices};
 use crate::api::ApiError;
 use crate::components::browser::{chosen_file_text, pause};
 use crate::components::ErrorBox;
 use crate::domain::aws_names::check_thing_name;
+use crate::domain::onboarding::job::BulkRow;
 use crate::domain::onboarding::{plan_csv, OnboardPlan, RowStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

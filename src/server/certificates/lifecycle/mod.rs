@@ -9,7 +9,7 @@
 //!   the run (nothing is undone: the device is being removed) and names what remains. Every
 //!   step accepts "already gone", so running it again finishes the job.
 //!
-//! Both check what they are asked against AWS first and refuse (a [`ServiceError`] sentence,
+//! Both check what they are asked against AWS first and refuse (a [`ServiceError`](crate::server::service_error::ServiceError) sentence,
 //! before any change) what cannot run. The `plan_*` calls make the same checks and return
 //! the steps, all pending, for the confirmation screen; the runs check again, since the
 //! account may have changed in between.
@@ -20,10 +20,7 @@ mod rotate;
 #[cfg(test)]
 mod tests;
 
-use crate::server::aws::{
-    AwsError, AwsErrorKind, CertificateDirectory, PolicyStore, Provisioner, ThingRegistry,
-};
-use crate::server::service_error::ServiceError;
+use crate::server::aws::{CertificateDirectory, PolicyStore, Provisioner, ThingRegistry};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -62,13 +59,5 @@ impl Lifecycle {
             principals: policies,
             settle: SETTLE,
         }
-    }
-}
-
-/// AWS's "does not exist" as the service's own sentence; other errors as they are.
-fn not_found_as(e: AwsError, sentence: impl FnOnce() -> String) -> ServiceError {
-    match e.kind {
-        AwsErrorKind::NotFound => ServiceError::NotFound(sentence()),
-        _ => e.into(),
     }
 }

@@ -12,7 +12,7 @@
 //! until it has, AWS refuses to delete the certificate or the thing as still attached. Those
 //! two deletes wait and try again a few times before the run stops.
 
-use super::{not_found_as, Lifecycle};
+use super::Lifecycle;
 use crate::domain::aws_names::check_thing_name;
 use crate::domain::certificates::lifecycle::{
     removal_left_behind, AttachedCertificate, AttachedPrincipal, RemovalAction, RemovalSubject,
@@ -22,7 +22,7 @@ use crate::server::aws::{certificate_id_of, AwsError, AwsErrorKind, CertificateS
 use crate::server::runs::live::Live;
 use crate::server::runs::undo::gone_ok;
 use crate::server::runs::RunError;
-use crate::server::service_error::ServiceError;
+use crate::server::service_error::{OrNotFound, ServiceError};
 use std::future::Future;
 
 /// A listing of something that is gone already is empty.
@@ -80,7 +80,7 @@ impl Lifecycle {
         self.registry
             .describe_thing(thing)
             .await
-            .map_err(|e| not_found_as(e, || format!("There is no thing {thing}.")))?;
+            .or_not_found(|| format!("There is no thing {thing}."))?;
         let (principals, groups) = futures::try_join!(
             self.registry.principals_of_thing(thing),
             self.registry.groups_of_thing(thing),

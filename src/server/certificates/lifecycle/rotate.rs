@@ -11,7 +11,7 @@
 //! Each step that creates something is undone, in reverse, when a later one fails; the old
 //! certificate is changed only by the last step, so a failed run leaves it exactly as it was.
 
-use super::{not_found_as, Lifecycle};
+use super::Lifecycle;
 use crate::domain::certificates::lifecycle::{
     short_id, RotationAction, RotationOutcome, RotationSubject,
 };
@@ -22,7 +22,7 @@ use crate::server::certificates::certificate_id;
 use crate::server::runs::live::Live;
 use crate::server::runs::undo::{run_undoable, Undo, UndoableSteps};
 use crate::server::runs::RunError;
-use crate::server::service_error::ServiceError;
+use crate::server::service_error::{OrNotFound, ServiceError};
 
 /// One rotation's steps, for [`run_undoable`].
 struct RotationSteps<'a> {
@@ -95,7 +95,7 @@ impl Lifecycle {
             .certificates
             .describe_certificate(id)
             .await
-            .map_err(|e| not_found_as(e, || format!("There is no certificate {id}.")))?;
+            .or_not_found(|| format!("There is no certificate {id}."))?;
         let short = short_id(id);
         match old.status.as_str() {
             "ACTIVE" | "INACTIVE" => {}

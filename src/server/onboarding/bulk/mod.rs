@@ -22,10 +22,11 @@ pub use existing::MAX_NAMES_PER_CHECK;
 pub use pacer::Pacer;
 
 use crate::domain::onboarding::job::{
-    is_valid_job_id, JobCounts, JobRow, JobState, JobStatus, JobSummary,
+    is_valid_job_id, BulkRow, JobCounts, JobRow, JobState, JobStatus, JobSummary,
 };
 use crate::domain::onboarding::pacing::RateLimits;
 use crate::domain::onboarding::plan::OnboardRow;
+use crate::server::auth::SessionUser;
 use crate::server::aws::{
     CertificateDirectory, JobRecord, JobStore, PolicyStore, Provisioner, ThingRegistry,
 };
@@ -60,8 +61,8 @@ fn unix_now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-fn not_found(id: &str) -> ServiceError {
-    ServiceError::NotFound(format!("There is no onboarding job {id}."))
+fn no_such_job(id: &str) -> ServiceError {
+    ServiceError::not_found(format!("There is no onboarding job {id}."))
 }
 
 fn check_id(id: &str) -> Result<(), ServiceError> {
@@ -153,9 +154,24 @@ impl BulkOnboarding {
         Ok(record)
     }
 
+    /// A job from the console's bulk page: stored under a new id (refused whole, as by
+    /// [`BulkOnboarding::create`]) with `user` as its creator, then started in the background.
+    /// Answers its first status, which names the id.
+    pub async fn submit(
+        self: &Arc<Self>,
+        rows: Vec<BulkRow>,
+        user: &SessionUser,
+    ) -> Result<JobStatus, ServiceError> {
+        let id = new_job_id();
+        let rows = rows.into_iter().map(|r| (r.line, r.device)).collect();
+        self.create(id.clone(), rows, &user.username).await?;
+        self.start(&id);
+        self.status(&id).await
+    }
+
     pub async fn record(&self, id: &str) -> Result<JobRecord, ServiceError> {
         check_id(id)?;
-        self.store.job(id).await?.ok_or_else(|| not_found(id))
+        self.store.job(id).await?.ok_or_else(|| no_such_job(id))
     }
 
     /// Runs the job in the background (no-op when it is already running here).

@@ -8,6 +8,7 @@ mod rotation;
 use super::*;
 use crate::domain::runs::{LiveRun, Step, StepStatus};
 use crate::server::runs::RunError;
+use crate::server::service_error::ServiceError;
 use fake::Fake;
 
 /// The service over `fake`, retrying a refused delete at once (no waiting in tests).
