@@ -9,11 +9,12 @@
 //!
 //! [`evaluate`]: super::evaluate
 
-use super::eval::{parse_op, Cmp, NamedPolicy, Op, SetOp};
+use super::eval::NamedPolicy;
 use super::model::{
     ActionBlock, Condition, Context, Decision, Effect, Request, ResourceBlock, Statement,
     StatementRef,
 };
+use super::operators::{parse_op, Cmp, Op, SetOp};
 use super::pattern::Pattern;
 use super::values;
 use super::vars::{compile, lookup, matches, Tok};

@@ -28,6 +28,7 @@ mod impact;
 mod lint;
 mod locate;
 mod model;
+mod operators;
 mod parse;
 mod pattern;
 mod values;

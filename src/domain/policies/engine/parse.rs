@@ -485,7 +485,7 @@ impl Parser {
                 );
                 continue;
             };
-            if let Err(note) = super::eval::parse_op(op) {
+            if let Err(note) = super::operators::parse_op(op) {
                 if note.starts_with("Unknown") {
                     self.warnings.push(PolicyWarning {
                         path: op_path.clone(),
