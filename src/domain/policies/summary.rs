@@ -14,8 +14,8 @@
 //! `topicfilter/<filter>`, the Device Shadow actions on `thing/<thing name>`.
 
 use crate::domain::policies::engine::{
-    parse_policy, ActionBlock, Decision, Effect, NamedPolicy, PolicyDocument, PolicySet, Request,
-    ResourceBlock, Statement,
+    arn_fields, parse_policy, resource_type, ActionBlock, Decision, Effect, NamedPolicy,
+    PolicyDocument, PolicySet, Request, ResourceBlock, Statement,
 };
 use serde::{Deserialize, Serialize};
 
@@ -87,12 +87,9 @@ impl Mqtt {
         }
     }
 
+    /// From the engine's action table, which has a type for each of these actions.
     fn resource_type(self) -> &'static str {
-        match self {
-            Mqtt::Connect => "client",
-            Mqtt::Publish | Mqtt::Receive => "topic",
-            Mqtt::Subscribe => "topicfilter",
-        }
+        resource_type(self.action()).expect("the MQTT actions have a resource type")
     }
 
     fn list(self, s: &mut PolicySummary) -> &mut Vec<Grant> {
@@ -291,8 +288,7 @@ fn substitute(text: &str, thing_name: &str) -> String {
 /// The resource part of an ARN (`arn:aws:iot:*:*:topic/a` → `topic/a`); anything else, such
 /// as `*`, as it is.
 fn resource_part(resource: &str) -> &str {
-    let parts: Vec<&str> = resource.splitn(6, ':').collect();
-    match parts.as_slice() {
+    match arn_fields(resource).as_slice() {
         ["arn", _, _, _, _, part] => part,
         _ => resource,
     }

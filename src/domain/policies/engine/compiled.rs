@@ -9,6 +9,7 @@
 //!
 //! [`evaluate`]: super::evaluate
 
+use super::actions::has_wildcard;
 use super::eval::NamedPolicy;
 use super::model::{
     ActionBlock, Condition, Context, Decision, Effect, Request, ResourceBlock, Statement,
@@ -189,7 +190,7 @@ impl Actions {
         for s in list {
             if s == "*" {
                 a.any = true;
-            } else if !s.contains(['*', '?']) {
+            } else if !has_wildcard(s) {
                 a.literals.push(s.clone());
             } else {
                 a.globs.push(compile(s, None, true).unwrap_or_default());

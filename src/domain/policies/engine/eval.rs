@@ -4,6 +4,7 @@
 //! denied ("The difference between explicit and implicit denies", IAM User Guide,
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html>).
 
+use super::actions::has_wildcard;
 use super::model::{
     ActionBlock, Condition, Context, Decision, Effect, EvalNote, Evaluation, PolicyDocument,
     Request, ResourceBlock, Statement, StatementRef,
@@ -91,7 +92,7 @@ fn action_matches(block: &ActionBlock, action: &str) -> bool {
         list.iter().any(|a| {
             if a == "*" {
                 true
-            } else if !a.contains(['*', '?']) {
+            } else if !has_wildcard(a) {
                 a.eq_ignore_ascii_case(action)
             } else {
                 with_pattern(a, None, true, |p| matches(p, action, true)).unwrap_or(false)

@@ -8,10 +8,10 @@
 //! with the device's other policies plus the current version, and plus the draft; the sets
 //! are compiled once per distinct set of other policies, not per device.
 
+use super::actions::{action_resource, arn_fields, has_wildcard, ActionResource, KNOWN_ACTIONS};
 use super::compiled::{Actions, PolicySet};
 use super::eval::NamedPolicy;
 use super::model::{Context, Decision, PolicyDocument, Request, ResourceBlock, Statement};
-use super::parse::KNOWN_ACTIONS;
 use super::pattern::Pattern;
 use super::vars::{lookup, scan, Piece, Tok};
 use serde::{Deserialize, Serialize};
@@ -196,13 +196,18 @@ fn templates(input: &ImpactInput<'_>) -> Vec<Template> {
         let vars = doc.version.as_deref() == Some("2012-10-17");
         for st in &doc.statements {
             for action in actions(st) {
-                let Some(kind) = resource_type(action) else {
-                    // "The resource ARN specified for this action must be *".
-                    out.insert(Template {
-                        action,
-                        resource: vec![Part::Lit("*".into())],
-                    });
-                    continue;
+                let kind = match action_resource(action) {
+                    Some(ActionResource::Typed(kind)) => kind,
+                    Some(ActionResource::All) => {
+                        // "The resource ARN specified for this action must be *".
+                        out.insert(Template {
+                            action,
+                            resource: vec![Part::Lit("*".into())],
+                        });
+                        continue;
+                    }
+                    // `actions` yields known actions only, and each of them has a resource.
+                    None => continue,
                 };
                 let resources: &[String] = match &st.resource {
                     ResourceBlock::Resource(list) => list,
@@ -234,29 +239,6 @@ fn actions(st: &Statement) -> impl Iterator<Item = &'static str> {
     KNOWN_ACTIONS.iter().copied().filter(move |a| block.hit(a))
 }
 
-/// The resource type an action takes, from "AWS IoT Core action resources"
-/// (<https://docs.aws.amazon.com/iot/latest/developerguide/iot-action-resources.html>);
-/// `None` for the actions whose resource must be `*`.
-fn resource_type(action: &str) -> Option<&'static str> {
-    Some(
-        match action.split_once(':').map_or(action, |(_, name)| name) {
-            "Connect" | "DeleteConnection" => "client",
-            "Publish" | "Receive" | "RetainPublish" | "GetRetainedMessage" => "topic",
-            "Subscribe" => "topicfilter",
-            "ListRetainedMessages" | "ListNamedShadowsForThing" => return None,
-            // The credentials provider's role alias ("Authorizing direct calls to AWS services
-            // using AWS IoT Core credential provider").
-            "AssumeRoleWithCertificate" => "rolealias",
-            // Shadows and jobs.
-            _ => "thing",
-        },
-    )
-}
-
-fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
-}
-
 /// `raw` as an ARN for an action of resource type `kind`, or `None` when it names another
 /// type (`topic/...` for `iot:Subscribe`, say).
 fn resource_template(
@@ -265,7 +247,7 @@ fn resource_template(
     vars: bool,
     input: &ImpactInput<'_>,
 ) -> Option<Vec<Part>> {
-    let fields: Vec<&str> = raw.splitn(6, ':').collect();
+    let fields = arn_fields(raw);
     let arn_like =
         fields.len() == 6 && fields[0] == "arn" && !fields[..5].iter().any(|f| f.contains("${"));
     let (head, rest) = if arn_like {

@@ -24,8 +24,9 @@
 //! with a Condition has its least-privilege findings lowered one level (the condition may
 //! narrow it) and that `iot:Connection.Thing.IsAttached` is recognised on Connect.
 
+use super::actions::{arn_fields, has_wildcard, resource_type, KNOWN_ACTIONS};
 use super::model::{ActionBlock, Effect, ResourceBlock, Statement};
-use super::parse::{Parsed, KNOWN_ACTIONS};
+use super::parse::Parsed;
 use super::vars::{compile, matches, Tok};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -257,32 +258,6 @@ fn action_pattern_matches(pattern: &str, action: &str) -> bool {
     pattern == "*" || compile(pattern, None, true).is_ok_and(|p| matches(&p, action, true))
 }
 
-fn has_wildcard(s: &str) -> bool {
-    s.contains(['*', '?'])
-}
-
-/// The resource type each action takes ("AWS IoT Core action resources",
-/// <https://docs.aws.amazon.com/iot/latest/developerguide/iot-action-resources.html>);
-/// None for the actions whose resource is "All" (`*`): ListRetainedMessages and
-/// ListNamedShadowsForThing.
-fn resource_type(action: &str) -> Option<&'static str> {
-    let name = action.split_once(':').map_or(action, |(_, n)| n);
-    Some(match name {
-        "Connect" | "DeleteConnection" => "client",
-        "Publish" | "Receive" | "RetainPublish" | "GetRetainedMessage" => "topic",
-        "Subscribe" => "topicfilter",
-        "DeleteThingShadow"
-        | "GetThingShadow"
-        | "UpdateThingShadow"
-        | "DescribeJobExecution"
-        | "GetPendingJobExecutions"
-        | "StartNextPendingJobExecution"
-        | "UpdateJobExecution" => "thing",
-        "AssumeRoleWithCertificate" => "rolealias",
-        _ => return None,
-    })
-}
-
 /// A `Resource` value, as far as the lint needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Res<'a> {
@@ -301,7 +276,7 @@ impl<'a> Res<'a> {
         if r == "*" {
             return Res::Any;
         }
-        let fields: Vec<&str> = r.splitn(6, ':').collect();
+        let fields = arn_fields(r);
         let fits = |field: &str, want: &str| {
             compile(field, None, true).is_ok_and(|p| matches(&p, want, false))
         };
