@@ -6,7 +6,9 @@
 //! "Basic policy variables" (`iot:ClientId`),
 //! <https://docs.aws.amazon.com/iot/latest/developerguide/basic-policy-variables.html>.
 
-use crate::domain::policies::engine::{context_from_value, Context, Request};
+use crate::domain::policies::engine::{
+    context_from_value, resource_arn, resource_type, Context, Request,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -111,19 +113,13 @@ pub fn mqtt_request(
     context: Context,
 ) -> Result<Request, String> {
     let target = target.trim();
-    let (kind, name) = match op {
-        MqttOperation::Connect => {
-            let client = if target.is_empty() {
-                context
-                    .get("iot:ClientId")
-                    .and_then(|v| v.first())
-                    .cloned()
-                    .ok_or("Give a client id, or set iot:ClientId in the context.")?
-            } else {
-                target.to_string()
-            };
-            ("client", client)
-        }
+    let name = match op {
+        MqttOperation::Connect if target.is_empty() => context
+            .get("iot:ClientId")
+            .and_then(|v| v.first())
+            .cloned()
+            .ok_or("Give a client id, or set iot:ClientId in the context.")?,
+        MqttOperation::Connect => target.to_string(),
         MqttOperation::Publish | MqttOperation::Receive => {
             if target.is_empty() {
                 return Err("Give the topic to publish or receive on.".into());
@@ -133,18 +129,20 @@ pub fn mqtt_request(
                     "`{target}` contains an MQTT wildcard; Publish and Receive name one topic, only Subscribe takes a filter."
                 ));
             }
-            ("topic", target.to_string())
+            target.to_string()
         }
         MqttOperation::Subscribe => {
             if target.is_empty() {
                 return Err("Give the topic filter to subscribe to.".into());
             }
-            ("topicfilter", target.to_string())
+            target.to_string()
         }
     };
+    // The engine's action table has a type for each MQTT action.
+    let kind = resource_type(op.action()).expect("the MQTT actions have a resource type");
     Ok(Request {
         action: op.action().to_string(),
-        resource: format!("arn:aws:iot:{region}:{account}:{kind}/{name}"),
+        resource: resource_arn(region, account, kind, &name),
         context,
     })
 }

@@ -9,11 +9,13 @@
 //!
 //! [`evaluate`]: super::evaluate
 
-use super::eval::{parse_op, Cmp, NamedPolicy, Op, SetOp};
+use super::actions::has_wildcard;
+use super::eval::NamedPolicy;
 use super::model::{
     ActionBlock, Condition, Context, Decision, Effect, Request, ResourceBlock, Statement,
     StatementRef,
 };
+use super::operators::{parse_op, Cmp, Op, SetOp};
 use super::pattern::Pattern;
 use super::values;
 use super::vars::{compile, lookup, matches, Tok};
@@ -188,7 +190,7 @@ impl Actions {
         for s in list {
             if s == "*" {
                 a.any = true;
-            } else if !s.contains(['*', '?']) {
+            } else if !has_wildcard(s) {
                 a.literals.push(s.clone());
             } else {
                 a.globs.push(compile(s, None, true).unwrap_or_default());

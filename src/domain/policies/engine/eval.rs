@@ -4,13 +4,14 @@
 //! denied ("The difference between explicit and implicit denies", IAM User Guide,
 //! <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_AccessPolicyLanguage_Interplay.html>).
 
+use super::actions::has_wildcard;
 use super::model::{
     ActionBlock, Condition, Context, Decision, Effect, EvalNote, Evaluation, PolicyDocument,
     Request, ResourceBlock, Statement, StatementRef,
 };
+use super::operators::{parse_op, Op, SetOp};
 use super::values;
 use super::vars::{lookup, matches, with_pattern, Unresolved};
-use std::cmp::Ordering;
 
 /// A policy under a name (the AWS policy name, or a draft's label).
 #[derive(Debug, Clone, Copy)]
@@ -91,7 +92,7 @@ fn action_matches(block: &ActionBlock, action: &str) -> bool {
         list.iter().any(|a| {
             if a == "*" {
                 true
-            } else if !a.contains(['*', '?']) {
+            } else if !has_wildcard(a) {
                 a.eq_ignore_ascii_case(action)
             } else {
                 with_pattern(a, None, true, |p| matches(p, action, true)).unwrap_or(false)
@@ -123,138 +124,6 @@ fn any_resource(
 fn unresolved_note(u: &Unresolved, value: &str) -> String {
     let Unresolved::Missing(name) = u;
     format!("`{value}` needs the policy variable `{name}`, which the context does not provide (or gives several values for), so it matches nothing.")
-}
-
-/// The operators implemented so far.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Op {
-    StringEquals,
-    StringNotEquals,
-    StringEqualsIgnoreCase,
-    StringNotEqualsIgnoreCase,
-    StringLike,
-    StringNotLike,
-    Bool,
-    Null,
-    Numeric(Cmp),
-    Date(Cmp),
-    IpAddress,
-    NotIpAddress,
-}
-
-/// The comparison of a Numeric or Date operator. `NotEquals` matches on equality and is
-/// negated like the other Not operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Cmp {
-    Equals,
-    NotEquals,
-    LessThan,
-    LessThanEquals,
-    GreaterThan,
-    GreaterThanEquals,
-}
-
-impl Cmp {
-    fn parse(s: &str) -> Option<Cmp> {
-        Some(match s {
-            "Equals" => Cmp::Equals,
-            "NotEquals" => Cmp::NotEquals,
-            "LessThan" => Cmp::LessThan,
-            "LessThanEquals" => Cmp::LessThanEquals,
-            "GreaterThan" => Cmp::GreaterThan,
-            "GreaterThanEquals" => Cmp::GreaterThanEquals,
-            _ => return None,
-        })
-    }
-
-    /// `request` compared with `policy`, e.g. LessThan: request < policy.
-    pub(crate) fn holds(self, o: Ordering) -> bool {
-        match self {
-            Cmp::Equals | Cmp::NotEquals => o == Ordering::Equal,
-            Cmp::LessThan => o == Ordering::Less,
-            Cmp::LessThanEquals => o != Ordering::Greater,
-            Cmp::GreaterThan => o == Ordering::Greater,
-            Cmp::GreaterThanEquals => o != Ordering::Less,
-        }
-    }
-}
-
-impl Op {
-    pub(crate) fn negated(self) -> bool {
-        matches!(
-            self,
-            Op::StringNotEquals
-                | Op::StringNotEqualsIgnoreCase
-                | Op::StringNotLike
-                | Op::Numeric(Cmp::NotEquals)
-                | Op::Date(Cmp::NotEquals)
-                | Op::NotIpAddress
-        )
-    }
-}
-
-/// Operator names AWS defines but this engine does not evaluate yet.
-const NOT_YET: &[&str] = &[
-    "BinaryEquals",
-    "ArnEquals",
-    "ArnNotEquals",
-    "ArnLike",
-    "ArnNotLike",
-];
-
-/// A set operator prefix for multivalued context keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SetOp {
-    ForAllValues,
-    ForAnyValue,
-}
-
-/// Splits `ForAnyValue:StringEqualsIfExists` into (set operator, operator, if_exists);
-/// Err is the note to show.
-pub(crate) fn parse_op(name: &str) -> Result<(Option<SetOp>, Op, bool), String> {
-    let (set, rest) = match name.split_once(':') {
-        Some(("ForAllValues", rest)) => (Some(SetOp::ForAllValues), rest),
-        Some(("ForAnyValue", rest)) => (Some(SetOp::ForAnyValue), rest),
-        Some(_) => {
-            return Err(format!(
-            "Unknown condition operator `{name}`, so this condition is treated as not satisfied."
-        ))
-        }
-        None => (None, name),
-    };
-    let (base, if_exists) = match rest.strip_suffix("IfExists") {
-        Some(b) => (b, true),
-        None => (rest, false),
-    };
-    let op = match base {
-        "StringEquals" => Op::StringEquals,
-        "StringNotEquals" => Op::StringNotEquals,
-        "StringEqualsIgnoreCase" => Op::StringEqualsIgnoreCase,
-        "StringNotEqualsIgnoreCase" => Op::StringNotEqualsIgnoreCase,
-        "StringLike" => Op::StringLike,
-        "StringNotLike" => Op::StringNotLike,
-        "Bool" => Op::Bool,
-        "IpAddress" => Op::IpAddress,
-        "NotIpAddress" => Op::NotIpAddress,
-        _ if base.strip_prefix("Numeric").and_then(Cmp::parse).is_some() => {
-            Op::Numeric(base.strip_prefix("Numeric").and_then(Cmp::parse).expect("checked"))
-        }
-        _ if base.strip_prefix("Date").and_then(Cmp::parse).is_some() => {
-            Op::Date(base.strip_prefix("Date").and_then(Cmp::parse).expect("checked"))
-        }
-        "Null" if !if_exists && set.is_none() => Op::Null,
-        _ if NOT_YET.contains(&base) => {
-            return Err(format!(
-                "Unsupported condition operator `{name}`: it is not evaluated yet, so this condition is treated as not satisfied."
-            ))
-        }
-        _ => {
-            return Err(format!(
-                "Unknown condition operator `{name}`, so this condition is treated as not satisfied."
-            ))
-        }
-    };
-    Ok((set, op, if_exists))
 }
 
 /// AND across operators and keys, OR across the policy's values for a key, NOR for negated

@@ -21,6 +21,7 @@
 //! assert_eq!(out.decision, Decision::Allowed);
 //! ```
 
+mod actions;
 mod cases;
 mod compiled;
 mod eval;
@@ -28,11 +29,14 @@ mod impact;
 mod lint;
 mod locate;
 mod model;
+mod operators;
 mod parse;
 mod pattern;
 mod values;
 mod vars;
 
+pub use actions::KNOWN_ACTIONS;
+pub(crate) use actions::{arn_fields, resource_arn, resource_type};
 pub use cases::{context_from_value, run_case, CaseResult, CaseStatement};
 pub use compiled::PolicySet;
 pub use eval::{evaluate, NamedPolicy};
@@ -47,8 +51,7 @@ pub use model::{
     Request, ResourceBlock, Statement, StatementRef,
 };
 pub use parse::{
-    parse_policy, parse_value, policy_size, Parsed, PolicyError, PolicyWarning, KNOWN_ACTIONS,
-    MAX_POLICY_SIZE,
+    parse_policy, parse_value, policy_size, Parsed, PolicyError, PolicyWarning, MAX_POLICY_SIZE,
 };
 pub(crate) use vars::substitute_known;
 

@@ -4,38 +4,11 @@
 //! Action/NotAction, Resource/NotResource, Condition), as used by AWS IoT Core policies
 //! ("AWS IoT Core policies", <https://docs.aws.amazon.com/iot/latest/developerguide/iot-policies.html>).
 
+use super::actions::KNOWN_ACTIONS;
 use super::model::{ActionBlock, Condition, Effect, PolicyDocument, ResourceBlock, Statement};
 use super::vars::{compile, matches};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-
-/// The policy actions AWS IoT Core defines for devices: MQTT, Device Shadow, Jobs and the
-/// credentials provider.
-/// Source: "AWS IoT Core policy actions",
-/// <https://docs.aws.amazon.com/iot/latest/developerguide/iot-policy-actions.html>
-pub const KNOWN_ACTIONS: &[&str] = &[
-    "iot:Connect",
-    "iot:DeleteConnection",
-    "iot:GetRetainedMessage",
-    "iot:ListRetainedMessages",
-    "iot:Publish",
-    "iot:Receive",
-    "iot:RetainPublish",
-    "iot:Subscribe",
-    "iot:DeleteThingShadow",
-    "iot:GetThingShadow",
-    "iot:ListNamedShadowsForThing",
-    "iot:UpdateThingShadow",
-    "iot:DescribeJobExecution",
-    "iot:GetPendingJobExecutions",
-    "iot:StartNextPendingJobExecution",
-    "iot:UpdateJobExecution",
-    "iot:AssumeRoleWithCertificate",
-    // "AWS IoT Core action resources" lists the Jobs HTTPS actions under the iotjobsdata prefix.
-    // https://docs.aws.amazon.com/iot/latest/developerguide/iot-action-resources.html
-    "iotjobsdata:DescribeJobExecution",
-    "iotjobsdata:GetPendingJobExecutions",
-];
 
 /// A problem in a document: where (JSON path, and line/column for syntax errors) and what.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -485,7 +458,7 @@ impl Parser {
                 );
                 continue;
             };
-            if let Err(note) = super::eval::parse_op(op) {
+            if let Err(note) = super::operators::parse_op(op) {
                 if note.starts_with("Unknown") {
                     self.warnings.push(PolicyWarning {
                         path: op_path.clone(),
