@@ -12,15 +12,9 @@ use iot_warden::domain::certificates::device_keys::{build_csr, generate_key_pair
 use iot_warden::domain::onboarding::job::{JobRow, JobState, RowStage};
 use iot_warden::domain::onboarding::pacing::RateLimits;
 use iot_warden::domain::onboarding::OnboardRow;
-use iot_warden::server::aws::{DynamoJobStore, JobStore, SdkIot};
+use iot_warden::server::aws::{DynamoJobStore, JobStore};
 use iot_warden::server::onboarding::bulk::{new_job_id, BulkOnboarding};
 use std::sync::Arc;
-
-const TABLE: &str = "iot-warden-onboarding-jobs";
-
-fn jobs_table() -> String {
-    std::env::var("WARDEN_JOBS_TABLE").unwrap_or_else(|_| TABLE.into())
-}
 
 fn csr_for(name: &str) -> String {
     build_csr(&generate_key_pair(KeyKind::EcP256).unwrap(), name).unwrap()
@@ -53,20 +47,11 @@ impl Fixture {
     }
 
     fn engine(&self, limits: &RateLimits) -> Arc<BulkOnboarding> {
-        let iot = Arc::new(SdkIot::new(&self.sdk));
-        Arc::new(BulkOnboarding::new(
-            iot.clone(),
-            iot.clone(),
-            iot.clone(),
-            iot,
-            self.store(),
-            limits,
-            8,
-        ))
+        Arc::new(common::bulk_engine(&self.sdk, limits))
     }
 
     fn store(&self) -> Arc<DynamoJobStore> {
-        Arc::new(DynamoJobStore::new(&self.sdk, jobs_table()))
+        Arc::new(DynamoJobStore::new(&self.sdk, common::jobs_table()))
     }
 
     fn rows(&self, n: usize) -> Vec<(u32, OnboardRow)> {

@@ -8,9 +8,7 @@ use iot_warden::domain::certificates::device_keys::{build_csr, generate_key_pair
 use iot_warden::domain::onboarding::job::JobState;
 use iot_warden::domain::onboarding::pacing::RateLimits;
 use iot_warden::domain::onboarding::OnboardRow;
-use iot_warden::server::aws::{DynamoJobStore, SdkIot};
-use iot_warden::server::onboarding::bulk::{new_job_id, BulkOnboarding};
-use std::sync::Arc;
+use iot_warden::server::onboarding::bulk::new_job_id;
 
 async fn throttle(limits: &str) {
     let endpoint = std::env::var("AWS_ENDPOINT_URL").unwrap();
@@ -28,18 +26,7 @@ async fn throttle(limits: &str) {
 async fn a_throttled_job_backs_off_and_finishes() {
     let sdk = common::emulator_sdk().await;
     let prefix = common::unique_name("bulk-throttle");
-    let iot = Arc::new(SdkIot::new(&sdk));
-    let table =
-        std::env::var("WARDEN_JOBS_TABLE").unwrap_or_else(|_| "iot-warden-onboarding-jobs".into());
-    let engine = BulkOnboarding::new(
-        iot.clone(),
-        iot.clone(),
-        iot.clone(),
-        iot,
-        Arc::new(DynamoJobStore::new(&sdk, table)),
-        &RateLimits::aws_defaults(),
-        8,
-    );
+    let engine = common::bulk_engine(&sdk, &RateLimits::aws_defaults());
     let rows: Vec<(u32, OnboardRow)> = (0..10)
         .map(|i| {
             let name = format!("{prefix}-{i:02}");

@@ -10,10 +10,9 @@ use iot_warden::domain::certificates::device_keys::{build_csr, generate_key_pair
 use iot_warden::domain::onboarding::job::{JobCounts, JobState};
 use iot_warden::domain::onboarding::pacing::RateLimits;
 use iot_warden::domain::onboarding::OnboardRow;
-use iot_warden::server::aws::{DynamoJobStore, JobStore, SdkIot};
-use iot_warden::server::onboarding::bulk::{new_job_id, BulkOnboarding};
+use iot_warden::server::aws::{DynamoJobStore, JobStore};
+use iot_warden::server::onboarding::bulk::new_job_id;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_iot-warden");
@@ -47,9 +46,7 @@ async fn a_job_survives_the_console_being_killed() {
     let prefix = common::unique_name("console-kill");
     let policy = format!("WardenKillPolicy-{prefix}");
     fleet::create_policy(&client, &policy).await;
-    let table =
-        std::env::var("WARDEN_JOBS_TABLE").unwrap_or_else(|_| "iot-warden-onboarding-jobs".into());
-    let store = DynamoJobStore::new(&sdk, table.clone());
+    let store = DynamoJobStore::new(&sdk, common::jobs_table());
     let rows: Vec<(u32, OnboardRow)> = (0..16u32)
         .map(|i| {
             let name = format!("{prefix}-{i:02}");
@@ -66,16 +63,7 @@ async fn a_job_survives_the_console_being_killed() {
         })
         .collect();
     // Stored as the upload page stores it: running, nothing done. The console takes it up.
-    let iot = Arc::new(SdkIot::new(&sdk));
-    let engine = BulkOnboarding::new(
-        iot.clone(),
-        iot.clone(),
-        iot.clone(),
-        iot,
-        Arc::new(DynamoJobStore::new(&sdk, table)),
-        &RateLimits::aws_defaults(),
-        8,
-    );
+    let engine = common::bulk_engine(&sdk, &RateLimits::aws_defaults());
     let id = new_job_id();
     engine
         .create(id.clone(), rows.clone(), "onboarder")

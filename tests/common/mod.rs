@@ -44,6 +44,31 @@ pub async fn emulator_sdk() -> aws_config::SdkConfig {
     aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
 }
 
+/// The bulk jobs' DynamoDB table the stack seeds (`WARDEN_JOBS_TABLE`, as the console reads it).
+pub fn jobs_table() -> String {
+    std::env::var("WARDEN_JOBS_TABLE").unwrap_or_else(|_| "iot-warden-onboarding-jobs".into())
+}
+
+/// The bulk onboarding engine over the real SDK, as the console builds it, with `limits` and
+/// eight rows at a time.
+pub fn bulk_engine(
+    sdk: &aws_config::SdkConfig,
+    limits: &iot_warden::domain::onboarding::pacing::RateLimits,
+) -> iot_warden::server::onboarding::bulk::BulkOnboarding {
+    use iot_warden::server::aws::{DynamoJobStore, SdkIot};
+    use std::sync::Arc;
+    let iot = Arc::new(SdkIot::new(sdk));
+    iot_warden::server::onboarding::bulk::BulkOnboarding::new(
+        iot.clone(),
+        iot.clone(),
+        iot.clone(),
+        iot,
+        Arc::new(DynamoJobStore::new(sdk, jobs_table())),
+        limits,
+        8,
+    )
+}
+
 /// A port on 127.0.0.1 free right now, for a server a test starts.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
