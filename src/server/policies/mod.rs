@@ -15,7 +15,7 @@ use crate::domain::policies::engine::{
 use crate::domain::policies::simulation::{device_context, region_and_account, DeviceProfile};
 use crate::server::aws::{
     certificate_id_of, AwsError, AwsErrorKind, CertificateDirectory, PolicyStore,
-    PolicyVersionRecord, ThingRegistry,
+    PolicyVersionRecord, Principals, ThingRegistry,
 };
 use crate::server::paging::CONCURRENCY;
 use crate::server::service_error::ServiceError;
@@ -25,6 +25,8 @@ use std::sync::Arc;
 
 pub struct Policies {
     store: Arc<dyn PolicyStore>,
+    /// The things a policy's principals are attached to (ListPrincipalThings).
+    principals: Arc<dyn Principals>,
     things: Arc<dyn ThingRegistry>,
     certs: Arc<dyn CertificateDirectory>,
 }
@@ -73,11 +75,13 @@ fn parse_draft(text: &str) -> Result<PolicyDocument, ServiceError> {
 impl Policies {
     pub fn new(
         store: Arc<dyn PolicyStore>,
+        principals: Arc<dyn Principals>,
         things: Arc<dyn ThingRegistry>,
         certs: Arc<dyn CertificateDirectory>,
     ) -> Self {
         Policies {
             store,
+            principals,
             things,
             certs,
         }
@@ -143,7 +147,7 @@ impl Policies {
         versions.sort_by_key(|v| std::cmp::Reverse(v.id.parse::<u64>().unwrap_or(0)));
         let targets = stream::iter(targets)
             .map(|principal| async move {
-                let things = self.store.things_of_principal(&principal).await?;
+                let things = self.principals.things_of_principal(&principal).await?;
                 Ok::<_, AwsError>(PolicyTarget {
                     certificate_id: certificate_id_of(&principal).map(str::to_string),
                     principal,
@@ -325,7 +329,7 @@ impl Policies {
         let reach: Vec<(Vec<String>, Vec<String>)> = stream::iter(targets)
             .map(|principal| async move {
                 let (things, policies) = futures::try_join!(
-                    self.store.things_of_principal(&principal),
+                    self.principals.things_of_principal(&principal),
                     self.certs.policies_of_principal(&principal)
                 )?;
                 let others = policies.into_iter().filter(|p| p != name).collect();
@@ -448,6 +452,10 @@ mod tests {
                 _ => Err(gone()),
             }
         }
+    }
+
+    #[async_trait]
+    impl Principals for Racy {
         async fn things_of_principal(&self, _: &str) -> Result<Vec<String>, AwsError> {
             Ok(vec![])
         }
@@ -524,7 +532,7 @@ mod tests {
     #[tokio::test]
     async fn a_policy_deleted_while_listing_is_left_out() {
         let racy = Arc::new(Racy);
-        let policies = Policies::new(racy.clone(), racy.clone(), racy);
+        let policies = Policies::new(racy.clone(), racy.clone(), racy.clone(), racy);
         let rows = policies.list().await.expect("the list survives the race");
         let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, vec!["A"]);

@@ -21,7 +21,7 @@ mod rotate;
 mod tests;
 
 use crate::server::aws::{
-    AwsError, AwsErrorKind, CertificateDirectory, PolicyStore, Provisioner, ThingRegistry,
+    AwsError, AwsErrorKind, CertificateDirectory, Principals, Provisioner, ThingRegistry,
 };
 use crate::server::service_error::ServiceError;
 use std::sync::Arc;
@@ -44,7 +44,7 @@ pub struct Lifecycle {
     /// A certificate's status and policies.
     certificates: Arc<dyn CertificateDirectory>,
     /// The things a certificate is attached to (ListPrincipalThings).
-    principals: Arc<dyn PolicyStore>,
+    principals: Arc<dyn Principals>,
     settle: &'static [Duration],
 }
 
@@ -53,13 +53,13 @@ impl Lifecycle {
         aws: Arc<dyn Provisioner>,
         registry: Arc<dyn ThingRegistry>,
         certificates: Arc<dyn CertificateDirectory>,
-        policies: Arc<dyn PolicyStore>,
+        principals: Arc<dyn Principals>,
     ) -> Self {
         Lifecycle {
             aws,
             registry,
             certificates,
-            principals: policies,
+            principals,
             settle: SETTLE,
         }
     }

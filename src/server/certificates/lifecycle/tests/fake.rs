@@ -7,8 +7,8 @@
 use crate::server::aws::{
     AwsError, AwsErrorKind, CertificateDirectory, CertificateListing, CertificateRecord,
     CertificateState, CreatedCertificate, CreatedKeys, CreatedThing, Page, PolicyRecord,
-    PolicyStore, PolicySummary, PolicyVersionRecord, Provisioner, ThingFilter, ThingGroupRecord,
-    ThingRecord, ThingRegistry, ThingTypeRecord,
+    PolicyStore, PolicySummary, PolicyVersionRecord, Principals, Provisioner, ThingFilter,
+    ThingGroupRecord, ThingRecord, ThingRegistry, ThingTypeRecord,
 };
 use async_trait::async_trait;
 use std::collections::{BTreeMap, BTreeSet};
@@ -416,6 +416,10 @@ impl PolicyStore for Fake {
     async fn targets_of_policy(&self, _: &str) -> Result<Vec<String>, AwsError> {
         unreachable!("not used by the lifecycle service")
     }
+}
+
+#[async_trait]
+impl Principals for Fake {
     async fn things_of_principal(&self, principal_arn: &str) -> Result<Vec<String>, AwsError> {
         let i = self.read();
         Ok(i.state
