@@ -15,9 +15,13 @@
 //! - [`Provisioner`] (`provisioning`): the changes that create and remove a device.
 //!   Provisioning, lifecycle, certificates (status changes), bulk onboarding.
 //! - [`JobStore`] (`job_store`): bulk onboarding jobs, in DynamoDB. Bulk onboarding.
+//!
+//! `fake` (tests only) is one in-memory account implementing them all but [`JobStore`].
 
 mod certificates;
 mod error;
+#[cfg(test)]
+pub(crate) mod fake;
 mod job_store;
 mod policies;
 mod principals;
