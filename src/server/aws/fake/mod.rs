@@ -27,8 +27,7 @@ mod registry;
 mod tests;
 
 pub use account::{
-    arn_of, cert_id, policy_arn, thing_arn, Account, Certificate, Policy, PolicyVersion, Snapshot,
-    Thing, POLICY_DOCUMENT,
+    arn_of, cert_id, thing_arn, Account, Certificate, Snapshot, Thing, POLICY_DOCUMENT,
 };
 pub use provisioning::{AWS_MADE_PEM, AWS_MADE_PRIVATE_KEY, SIGNED_PEM};
 
@@ -202,11 +201,6 @@ impl Fake {
     /// What exists now.
     pub fn snapshot(&self) -> Snapshot {
         self.lock().account.snapshot()
-    }
-
-    /// The account itself, to look at what a snapshot leaves out.
-    pub fn account(&self) -> Account {
-        self.lock().account.clone()
     }
 
     /// Every call, in order, as `"Operation args"`.
