@@ -11,7 +11,8 @@ const ARN_PREFIX: &str = "arn:aws:iot:us-east-1:123456789012";
 pub const POLICY_DOCUMENT: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*"}]}"#;
 
 /// A 64-hex-character certificate id, told apart by its first characters (`c001fff…`).
-/// Seeds use 1 to 99; the certificates the account creates are 101, 102, …
+/// The certificates the account creates are 101, 102, …, so seeds that sit beside them stay
+/// below 100.
 pub fn cert_id(n: u32) -> String {
     format!("{:f<64}", format!("c{n:03}"))
 }
