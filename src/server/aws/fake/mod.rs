@@ -96,12 +96,12 @@ pub fn occurrence<'c>(calls: &[&'c str], index: usize) -> (&'c str, usize) {
 
 /// How a principal appears in the log: a certificate by the first four characters of its
 /// id, anything else whole.
-pub(super) fn short(principal_arn: &str) -> &str {
+fn short(principal_arn: &str) -> &str {
     certificate_id_of(principal_arn).map_or(principal_arn, short_id)
 }
 
 /// How a certificate id appears in the log: its first four characters.
-pub(super) fn short_id(id: &str) -> &str {
+fn short_id(id: &str) -> &str {
     id.get(..4).unwrap_or(id)
 }
 
@@ -361,7 +361,7 @@ impl Inner {
 }
 
 /// AWS's refusal of something the account's state does not allow.
-pub(super) fn refused(what: String) -> AwsError {
+fn refused(what: String) -> AwsError {
     AwsError {
         kind: AwsErrorKind::Invalid,
         message: format!("AWS refused to {what}"),
