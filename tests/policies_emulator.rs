@@ -75,7 +75,7 @@ impl Fixture {
         let iot = Arc::new(SdkIot::new(&sdk));
         Fixture {
             client,
-            policies: Policies::new(iot.clone(), iot.clone(), iot),
+            policies: Policies::new(iot.clone(), iot.clone(), iot.clone(), iot),
             policy,
             thing,
             cert_arn,

@@ -55,7 +55,12 @@ pub async fn build_state(
         leptos_options,
         oidc: Arc::new(Oidc::new(config.clone())),
         inventory: Arc::new(Inventory::new(iot.clone(), iot.clone(), shadows)),
-        policies: Arc::new(Policies::new(iot.clone(), iot.clone(), iot.clone())),
+        policies: Arc::new(Policies::new(
+            iot.clone(),
+            iot.clone(),
+            iot.clone(),
+            iot.clone(),
+        )),
         certificates: Arc::new(Certificates::new(iot.clone(), iot.clone(), iot.clone())),
         lifecycle: Arc::new(Lifecycle::new(
             iot.clone(),

@@ -9,7 +9,7 @@ use crate::domain::certificates::listing::{
     ValidCertificateQuery, CERTIFICATES_PAGE_SIZE,
 };
 use crate::server::aws::{
-    CertificateDirectory, CertificateListing, CertificateState, PolicyStore, Provisioner,
+    CertificateDirectory, CertificateListing, CertificateState, Principals, Provisioner,
 };
 use crate::server::paging::{collect_matches, CONCURRENCY};
 use crate::server::service_error::{ErrorKind, OrNotFound, ServiceError};
@@ -23,7 +23,7 @@ const DAY: i64 = 86_400;
 pub struct Certificates {
     certs: Arc<dyn CertificateDirectory>,
     /// For the things a certificate is attached to (ListPrincipalThings).
-    principals: Arc<dyn PolicyStore>,
+    principals: Arc<dyn Principals>,
     /// Status changes (UpdateCertificate), shared with provisioning.
     lifecycle: Arc<dyn Provisioner>,
     now: fn() -> i64,
@@ -47,7 +47,7 @@ pub(crate) fn certificate_id(id: &str) -> Result<(), ServiceError> {
 impl Certificates {
     pub fn new(
         certs: Arc<dyn CertificateDirectory>,
-        principals: Arc<dyn PolicyStore>,
+        principals: Arc<dyn Principals>,
         lifecycle: Arc<dyn Provisioner>,
     ) -> Self {
         Certificates {

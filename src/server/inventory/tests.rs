@@ -1,172 +1,48 @@
-//! The service over an in-memory fleet that pages like AWS (small pages, to cross many).
+//! The service over the fake account ([`crate::server::aws::fake`]), paging like AWS with
+//! small pages, to cross many.
 
 use super::*;
-use crate::server::aws::{
-    CertificateListing, Page, PolicyRecord, ThingGroupRecord, ThingTypeRecord,
-};
-use async_trait::async_trait;
+use crate::server::aws::fake::{arn_of, cert_id, Account, Certificate, Fake, Thing};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-struct FakeFleet {
-    things: Vec<ThingRecord>,
-    groups: HashMap<String, Vec<String>>,
-    /// AWS page size of this fake; small, to cross many pages.
-    page: usize,
-    describes: AtomicUsize,
-    in_flight: AtomicUsize,
-    max_in_flight: AtomicUsize,
-}
-
-fn page_of<T: Clone>(all: &[T], token: Option<&str>, page: usize) -> Page<T> {
-    let start: usize = token.map(|t| t.parse().unwrap()).unwrap_or(0);
-    let end = (start + page).min(all.len());
-    Page {
-        items: all[start..end].to_vec(),
-        next_token: (end < all.len()).then(|| end.to_string()),
-    }
-}
-
-#[async_trait]
-impl ThingRegistry for FakeFleet {
-    async fn list_things(
-        &self,
-        f: &ThingFilter,
-        token: Option<&str>,
-    ) -> Result<Page<ThingRecord>, AwsError> {
-        let all: Vec<ThingRecord> = self
-            .things
-            .iter()
-            .filter(|t| {
-                f.thing_type
-                    .as_ref()
-                    .is_none_or(|ty| t.thing_type.as_ref() == Some(ty))
-            })
-            .filter(|t| {
-                f.attribute
-                    .as_ref()
-                    .is_none_or(|(k, v)| t.attributes.get(k) == Some(v))
-            })
-            .cloned()
-            .collect();
-        Ok(page_of(&all, token, self.page))
-    }
-    async fn list_things_in_group(
-        &self,
-        group: &str,
-        token: Option<&str>,
-    ) -> Result<Page<String>, AwsError> {
-        let members = self
-            .groups
-            .get(group)
-            .ok_or_else(|| AwsError::not_found("no group"))?;
-        Ok(page_of(members, token, self.page))
-    }
-    async fn describe_thing(&self, name: &str) -> Result<ThingRecord, AwsError> {
-        self.describes.fetch_add(1, Ordering::SeqCst);
-        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        tokio::task::yield_now().await;
-        self.in_flight.fetch_sub(1, Ordering::SeqCst);
-        self.things
-            .iter()
-            .find(|t| t.name == name)
-            .cloned()
-            .ok_or_else(|| AwsError::not_found("no thing"))
-    }
-    async fn groups_of_thing(&self, name: &str) -> Result<Vec<String>, AwsError> {
-        Ok(self
-            .groups
-            .iter()
-            .filter(|(_, m)| m.iter().any(|n| n == name))
-            .map(|(g, _)| g.clone())
-            .collect())
-    }
-    async fn principals_of_thing(&self, name: &str) -> Result<Vec<String>, AwsError> {
-        Ok(vec![format!(
-            "arn:aws:iot:us-east-1:123456789012:cert/c-{name}"
-        )])
-    }
-    async fn list_thing_types(&self) -> Result<Vec<ThingTypeRecord>, AwsError> {
-        Ok(vec![])
-    }
-    async fn list_thing_groups(&self) -> Result<Vec<ThingGroupRecord>, AwsError> {
-        Ok(vec![])
-    }
-}
-
-#[async_trait]
-impl CertificateDirectory for FakeFleet {
-    // The inventory never lists certificates.
-    async fn list_certificates(
-        &self,
-        _token: Option<&str>,
-    ) -> Result<Page<CertificateListing>, AwsError> {
-        Err(AwsError::not_found(
-            "the inventory does not list certificates",
-        ))
-    }
-    async fn describe_certificate(&self, id: &str) -> Result<CertificateRecord, AwsError> {
-        Ok(CertificateRecord {
-            id: id.into(),
-            arn: format!("arn:aws:iot:us-east-1:123456789012:cert/{id}"),
-            status: "ACTIVE".into(),
-            not_before: Some(0),
-            not_after: Some(86_400 * 10),
-            pem: None,
-        })
-    }
-    async fn policies_of_principal(&self, _arn: &str) -> Result<Vec<String>, AwsError> {
-        Ok(vec!["P".into()])
-    }
-    async fn get_policy(&self, name: &str) -> Result<PolicyRecord, AwsError> {
-        Ok(PolicyRecord {
-            name: name.into(),
-            document: r#"{"Version":"2012-10-17"}"#.into(),
-            default_version: Some("1".into()),
-        })
-    }
-}
-
-#[async_trait]
-impl ShadowReader for FakeFleet {
-    async fn classic_shadow(&self, thing: &str) -> Result<Option<serde_json::Value>, AwsError> {
-        Ok((thing == "s-01")
-            .then(|| serde_json::json!({"state": {"reported": {"t": 1}}, "version": 2})))
-    }
-}
 
 fn fleet(n: usize) -> Inventory {
     fleet_paged(n, 3).0
 }
 
-fn fleet_paged(n: usize, page: usize) -> (Inventory, Arc<FakeFleet>) {
-    let things: Vec<ThingRecord> = (1..=n)
-        .map(|i| ThingRecord {
-            name: if i % 2 == 0 {
-                format!("s-{i:02}")
-            } else {
-                format!("x-{i:02}")
-            },
-            arn: Some(format!("arn:thing/{i}")),
-            thing_type: Some(if i % 3 == 0 { "Cam" } else { "Sensor" }.into()),
-            attributes: HashMap::from([("site".to_string(), format!("f{}", i % 4))]),
-            version: Some(1),
-        })
-        .collect();
-    let evens = things
-        .iter()
-        .filter(|t| t.name.starts_with("s-"))
-        .map(|t| t.name.clone())
-        .collect();
-    let f = Arc::new(FakeFleet {
-        things,
-        groups: HashMap::from([("Evens".to_string(), evens)]),
-        page,
-        describes: AtomicUsize::new(0),
-        in_flight: AtomicUsize::new(0),
-        max_in_flight: AtomicUsize::new(0),
-    });
+/// `n` things, listed `page` to an AWS page: `s-NN` for even NN (in group Evens), `x-NN` for
+/// odd; every third a Cam, the others Sensors; at site `f(NN % 4)`. Each has its own ACTIVE
+/// certificate, valid for the first ten days of 1970, carrying policy P; x-01 has a shadow.
+fn fleet_paged(n: usize, page: usize) -> (Inventory, Arc<Fake>) {
+    let mut account = Account::default().with_group("Evens").with_policies(["P"]);
+    for i in 1..=n {
+        let name = if i % 2 == 0 {
+            format!("s-{i:02}")
+        } else {
+            format!("x-{i:02}")
+        };
+        let arn = arn_of(&cert_id(i as u32));
+        account = account
+            .with_thing_record(Thing {
+                thing_type: Some(if i % 3 == 0 { "Cam" } else { "Sensor" }.into()),
+                attributes: HashMap::from([("site".to_string(), format!("f{}", i % 4))]),
+                ..Thing::new(&name)
+            })
+            .with_certificate_record(Certificate {
+                not_before: Some(0),
+                not_after: Some(86_400 * 10),
+                ..Certificate::new(&cert_id(i as u32), "ACTIVE")
+            })
+            .with_principal(&name, &arn)
+            .with_policy_on("P", &arn);
+        if i % 2 == 0 {
+            account = account.with_member(&name, "Evens");
+        }
+    }
+    let account = account.with_shadow(
+        "x-01",
+        serde_json::json!({"state": {"reported": {"t": 1}}, "version": 2}),
+    );
+    let f = Arc::new(Fake::new(account).page_size(page));
     let mut inv = Inventory::new(f.clone(), f.clone(), f.clone());
     inv.now = || 0;
     (inv, f)
@@ -248,12 +124,12 @@ async fn group_pages_describe_only_what_they_show_a_few_at_a_time() {
     };
     let page = inv.list_devices(&q).await.unwrap();
     assert_eq!(page.rows.len(), 10);
-    let describes = fake.describes.load(Ordering::SeqCst);
+    let describes = fake.count("DescribeThing");
     assert!(
         describes <= 10 + CONCURRENCY,
         "{describes} describes for 10 rows"
     );
-    let max = fake.max_in_flight.load(Ordering::SeqCst);
+    let max = fake.max_in_flight("DescribeThing");
     assert!(max <= CONCURRENCY, "{max} describes at once");
     // The cursor resumes right after the last row shown.
     let next = inv
@@ -306,6 +182,8 @@ async fn detail_has_documents_and_shadow() {
         .document
         .contains("\"Version\""));
     assert!(d.shadow.is_none());
+    let shadow = inv.device_detail("x-01").await.unwrap().shadow.unwrap();
+    assert_eq!(shadow.version, Some(2));
     let err = inv.device_detail("missing").await.unwrap_err();
     assert!(matches!(err, ServiceError::NotFound(_)));
     let err = inv.device_detail("bad name").await.unwrap_err();

@@ -15,7 +15,7 @@ use crate::domain::policies::engine::{
 use crate::domain::policies::simulation::{device_context, region_and_account, DeviceProfile};
 use crate::server::aws::{
     certificate_id_of, AwsError, AwsErrorKind, CertificateDirectory, PolicyStore,
-    PolicyVersionRecord, ThingRegistry,
+    PolicyVersionRecord, Principals, ThingRegistry,
 };
 use crate::server::paging::CONCURRENCY;
 use crate::server::service_error::{OrNotFound, ServiceError};
@@ -25,6 +25,8 @@ use std::sync::Arc;
 
 pub struct Policies {
     store: Arc<dyn PolicyStore>,
+    /// The things a policy's principals are attached to (ListPrincipalThings).
+    principals: Arc<dyn Principals>,
     things: Arc<dyn ThingRegistry>,
     certs: Arc<dyn CertificateDirectory>,
 }
@@ -72,11 +74,13 @@ fn parse_draft(text: &str) -> Result<PolicyDocument, ServiceError> {
 impl Policies {
     pub fn new(
         store: Arc<dyn PolicyStore>,
+        principals: Arc<dyn Principals>,
         things: Arc<dyn ThingRegistry>,
         certs: Arc<dyn CertificateDirectory>,
     ) -> Self {
         Policies {
             store,
+            principals,
             things,
             certs,
         }
@@ -142,7 +146,7 @@ impl Policies {
         versions.sort_by_key(|v| std::cmp::Reverse(v.id.parse::<u64>().unwrap_or(0)));
         let targets = stream::iter(targets)
             .map(|principal| async move {
-                let things = self.store.things_of_principal(&principal).await?;
+                let things = self.principals.things_of_principal(&principal).await?;
                 Ok::<_, AwsError>(PolicyTarget {
                     certificate_id: certificate_id_of(&principal).map(str::to_string),
                     principal,
@@ -312,7 +316,7 @@ impl Policies {
         let reach: Vec<(Vec<String>, Vec<String>)> = stream::iter(targets)
             .map(|principal| async move {
                 let (things, policies) = futures::try_join!(
-                    self.store.things_of_principal(&principal),
+                    self.principals.things_of_principal(&principal),
                     self.certs.policies_of_principal(&principal)
                 )?;
                 let others = policies.into_iter().filter(|p| p != name).collect();
@@ -380,141 +384,24 @@ mod tests {
     //! the reads that follow (another admin, or a test, at the same moment).
 
     use super::*;
-    use crate::server::aws::{
-        CertificateListing, CertificateRecord, Page, PolicyRecord, PolicySummary, ThingGroupRecord,
-        ThingRecord, ThingTypeRecord,
-    };
-    use async_trait::async_trait;
-
-    /// Lists `A` and `Gone`; `Gone` no longer exists when it is read.
-    struct Racy;
-
-    fn gone() -> AwsError {
-        AwsError::not_found("Policy Gone does not exist")
-    }
-
-    #[async_trait]
-    impl PolicyStore for Racy {
-        async fn list_policies(&self) -> Result<Vec<PolicySummary>, AwsError> {
-            Ok(["A", "Gone"]
-                .map(|n| PolicySummary {
-                    name: n.into(),
-                    arn: format!("arn:aws:iot:r:1:policy/{n}"),
-                })
-                .to_vec())
-        }
-        async fn policy_arn(&self, _: &str) -> Result<String, AwsError> {
-            Err(gone())
-        }
-        async fn list_policy_versions(
-            &self,
-            _: &str,
-        ) -> Result<Vec<PolicyVersionRecord>, AwsError> {
-            Err(gone())
-        }
-        async fn policy_version_document(&self, _: &str, _: &str) -> Result<String, AwsError> {
-            Err(gone())
-        }
-        async fn create_policy_version(
-            &self,
-            _: &str,
-            _: &str,
-            _: bool,
-        ) -> Result<String, AwsError> {
-            Err(gone())
-        }
-        async fn set_default_policy_version(&self, _: &str, _: &str) -> Result<(), AwsError> {
-            Err(gone())
-        }
-        async fn delete_policy_version(&self, _: &str, _: &str) -> Result<(), AwsError> {
-            Err(gone())
-        }
-        async fn targets_of_policy(&self, name: &str) -> Result<Vec<String>, AwsError> {
-            match name {
-                "A" => Ok(vec!["arn:aws:iot:r:1:cert/c1".into()]),
-                _ => Err(gone()),
-            }
-        }
-        async fn things_of_principal(&self, _: &str) -> Result<Vec<String>, AwsError> {
-            Ok(vec![])
-        }
-    }
-
-    #[async_trait]
-    impl CertificateDirectory for Racy {
-        async fn list_certificates(
-            &self,
-            _: Option<&str>,
-        ) -> Result<Page<CertificateListing>, AwsError> {
-            Ok(Page {
-                items: vec![],
-                next_token: None,
-            })
-        }
-        async fn describe_certificate(&self, _: &str) -> Result<CertificateRecord, AwsError> {
-            Err(gone())
-        }
-        async fn policies_of_principal(&self, _: &str) -> Result<Vec<String>, AwsError> {
-            Ok(vec![])
-        }
-        async fn get_policy(&self, name: &str) -> Result<PolicyRecord, AwsError> {
-            match name {
-                "A" => Ok(PolicyRecord {
-                    name: "A".into(),
-                    document: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:Connect","Resource":"*"}]}"#.into(),
-                    default_version: Some("1".into()),
-                }),
-                _ => Err(gone()),
-            }
-        }
-    }
-
-    #[async_trait]
-    impl ThingRegistry for Racy {
-        async fn list_things(
-            &self,
-            _: &crate::server::aws::ThingFilter,
-            _: Option<&str>,
-        ) -> Result<Page<ThingRecord>, AwsError> {
-            Ok(Page {
-                items: vec![],
-                next_token: None,
-            })
-        }
-        async fn list_things_in_group(
-            &self,
-            _: &str,
-            _: Option<&str>,
-        ) -> Result<Page<String>, AwsError> {
-            Ok(Page {
-                items: vec![],
-                next_token: None,
-            })
-        }
-        async fn describe_thing(&self, _: &str) -> Result<ThingRecord, AwsError> {
-            Err(gone())
-        }
-        async fn groups_of_thing(&self, _: &str) -> Result<Vec<String>, AwsError> {
-            Ok(vec![])
-        }
-        async fn principals_of_thing(&self, _: &str) -> Result<Vec<String>, AwsError> {
-            Ok(vec![])
-        }
-        async fn list_thing_types(&self) -> Result<Vec<ThingTypeRecord>, AwsError> {
-            Ok(vec![])
-        }
-        async fn list_thing_groups(&self) -> Result<Vec<ThingGroupRecord>, AwsError> {
-            Ok(vec![])
-        }
-    }
+    use crate::server::aws::fake::{arn_of, cert_id, Account, Fake};
 
     #[tokio::test]
     async fn a_policy_deleted_while_listing_is_left_out() {
-        let racy = Arc::new(Racy);
-        let policies = Policies::new(racy.clone(), racy.clone(), racy);
+        let account = Account::default()
+            .with_policies(["A", "Gone"])
+            .with_policy_on("A", &arn_of(&cert_id(1)));
+        let fake = Arc::new(Fake::new(account));
+        fake.after_call("ListPolicies", |a| a.policies.retain(|p| p.name != "Gone"));
+        let policies = Policies::new(fake.clone(), fake.clone(), fake.clone(), fake.clone());
         let rows = policies.list().await.expect("the list survives the race");
         let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, vec!["A"]);
         assert_eq!(rows[0].targets, 1);
+        assert!(
+            fake.calls().contains(&"GetPolicy Gone".to_string()),
+            "Gone was listed, then read: {:?}",
+            fake.calls()
+        );
     }
 }

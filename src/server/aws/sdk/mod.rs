@@ -1,9 +1,10 @@
 //! The SDK implementations of the narrow traits: AWS IoT control plane (`iot`, `policy`,
-//! `provisioning`), the IoT data plane (`shadow`) and DynamoDB (`job_store`).
+//! `principals`, `provisioning`), the IoT data plane (`shadow`) and DynamoDB (`job_store`).
 
 mod iot;
 mod job_store;
 mod policy;
+mod principals;
 mod provisioning;
 mod shadow;
 

@@ -20,7 +20,7 @@ mod rotate;
 #[cfg(test)]
 mod tests;
 
-use crate::server::aws::{CertificateDirectory, PolicyStore, Provisioner, ThingRegistry};
+use crate::server::aws::{CertificateDirectory, Principals, Provisioner, ThingRegistry};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -41,7 +41,7 @@ pub struct Lifecycle {
     /// A certificate's status and policies.
     certificates: Arc<dyn CertificateDirectory>,
     /// The things a certificate is attached to (ListPrincipalThings).
-    principals: Arc<dyn PolicyStore>,
+    principals: Arc<dyn Principals>,
     settle: &'static [Duration],
 }
 
@@ -50,13 +50,13 @@ impl Lifecycle {
         aws: Arc<dyn Provisioner>,
         registry: Arc<dyn ThingRegistry>,
         certificates: Arc<dyn CertificateDirectory>,
-        policies: Arc<dyn PolicyStore>,
+        principals: Arc<dyn Principals>,
     ) -> Self {
         Lifecycle {
             aws,
             registry,
             certificates,
-            principals: policies,
+            principals,
             settle: SETTLE,
         }
     }

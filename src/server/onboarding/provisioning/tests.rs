@@ -1,284 +1,62 @@
-//! The service over a fake account that keeps what exists, refuses what AWS refuses (deleting
-//! an ACTIVE or attached certificate, a thing with a principal), and can be told to fail
-//! its Nth forward call or one kind of undo call.
+//! The service over the fake account ([`crate::server::aws::fake`]), which keeps what exists
+//! and refuses what AWS refuses (deleting an ACTIVE or attached certificate, a thing with a
+//! principal); a test makes it fail one forward call, or every call of one kind of undo.
 
 use super::*;
 use crate::domain::onboarding::provisioning::{CertificateSource, ProvisionRequest};
 use crate::domain::runs::{RunState, Step, StepStatus};
-use crate::server::aws::{
-    AwsError, AwsErrorKind, CertificateState, CreatedCertificate, CreatedKeys, CreatedThing,
-    PrivateKeyPem,
+use crate::server::aws::fake::{
+    arn_of, cert_id, occurrence, request_id, thing_arn, Account, Fake, AWS_MADE_PEM,
+    AWS_MADE_PRIVATE_KEY, SIGNED_PEM,
 };
-use async_trait::async_trait;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::server::aws::AwsErrorKind;
 use std::sync::Mutex;
 
 const CSR: &str = include_str!("../../../domain/onboarding/testdata/csr-ec-p256.pem");
 const CERT: &str = include_str!("../../../domain/certificates/testdata/ec-p256.pem");
-const PRIVATE_KEY: &str =
-    "-----BEGIN RSA PRIVATE KEY-----\nTOP-SECRET\n-----END RSA PRIVATE KEY-----";
 
-#[derive(Default)]
-struct Account {
-    things: BTreeSet<String>,
-    /// (thing, group)
-    memberships: BTreeSet<(String, String)>,
-    /// id → status
-    certificates: BTreeMap<String, &'static str>,
-    /// (policy, principal)
-    policy_attachments: BTreeSet<(String, String)>,
-    /// (thing, principal)
-    principals: BTreeSet<(String, String)>,
-    /// Every call, forward and undo, in order.
-    calls: Vec<String>,
-    forward_calls: usize,
-    next_cert: u32,
+/// What a run starts from: the thing type, groups and policies the request names.
+fn account() -> Account {
+    Account::default()
+        .with_thing_type("Sensor")
+        .with_group("G1")
+        .with_group("G2")
+        .with_policies(["P1", "P2"])
 }
 
-struct Fake {
-    account: Mutex<Account>,
-    policies: BTreeSet<String>,
-    /// The Nth (1-based) forward call fails.
-    fail_forward: Option<usize>,
-    /// Undo calls of this name fail.
-    fail_undo: Option<&'static str>,
+fn fake() -> Arc<Fake> {
+    Arc::new(Fake::new(account()))
 }
 
-fn arn_of(id: &str) -> String {
-    format!("arn:aws:iot:us-east-1:123456789012:cert/{id}")
+/// The id of the certificate a run creates.
+fn new_id() -> String {
+    cert_id(101)
 }
 
-fn refused(what: &str) -> AwsError {
-    AwsError {
-        kind: AwsErrorKind::Invalid,
-        message: format!("AWS refused to {what}"),
-        request_id: Some("req-1".into()),
-    }
-}
-
-impl Fake {
-    fn new() -> Fake {
-        Fake {
-            account: Mutex::new(Account::default()),
-            policies: ["P1", "P2"].iter().map(|s| s.to_string()).collect(),
-            fail_forward: None,
-            fail_undo: None,
-        }
-    }
-
-    fn with_thing(self, name: &str) -> Fake {
-        self.account.lock().unwrap().things.insert(name.into());
-        self
-    }
-
-    /// Records a forward call; fails it when it is the one told to fail.
-    fn forward(&self, call: String) -> Result<std::sync::MutexGuard<'_, Account>, AwsError> {
-        let mut a = self.account.lock().unwrap();
-        a.forward_calls += 1;
-        let n = a.forward_calls;
-        a.calls.push(call.clone());
-        if self.fail_forward == Some(n) {
-            return Err(AwsError {
-                kind: AwsErrorKind::Unavailable,
-                message: format!("AWS could not {call} just now"),
-                request_id: Some(format!("req-{n}")),
-            });
-        }
-        Ok(a)
-    }
-
-    fn undo(
-        &self,
-        name: &'static str,
-        call: String,
-    ) -> Result<std::sync::MutexGuard<'_, Account>, AwsError> {
-        let mut a = self.account.lock().unwrap();
-        a.calls.push(call);
-        if self.fail_undo == Some(name) {
-            return Err(refused(name));
-        }
-        Ok(a)
-    }
-
-    fn new_certificate(a: &mut Account, pem: &str) -> CreatedCertificate {
-        a.next_cert += 1;
-        let id = format!("c{}", a.next_cert);
-        a.certificates.insert(id.clone(), "ACTIVE");
-        CreatedCertificate {
-            arn: arn_of(&id),
-            id,
-            pem: pem.into(),
-        }
-    }
-
-    fn calls(&self) -> Vec<String> {
-        self.account.lock().unwrap().calls.clone()
-    }
-
-    /// Everything that exists, except the things that were there before the run.
-    fn leftovers(&self, before: &[&str]) -> Vec<String> {
-        let a = self.account.lock().unwrap();
-        let mut out: Vec<String> = a
-            .things
+/// Everything that exists but what the account started with: things not in `before`,
+/// memberships, certificates and attachments.
+fn leftovers(fake: &Fake, before: &[&str]) -> Vec<String> {
+    let s = fake.snapshot();
+    let mut out: Vec<String> = s
+        .things
+        .iter()
+        .filter(|t| !before.contains(&t.as_str()))
+        .map(|t| format!("thing {t}"))
+        .collect();
+    out.extend(s.memberships.iter().map(|(t, g)| format!("{t} in {g}")));
+    out.extend(s.certificates.keys().map(|c| format!("certificate {c}")));
+    out.extend(
+        s.policy_attachments
             .iter()
-            .filter(|t| !before.contains(&t.as_str()))
-            .map(|t| format!("thing {t}"))
-            .collect();
-        out.extend(a.memberships.iter().map(|(t, g)| format!("{t} in {g}")));
-        out.extend(a.certificates.keys().map(|c| format!("certificate {c}")));
-        out.extend(
-            a.policy_attachments
-                .iter()
-                .map(|(p, c)| format!("{p} on {c}")),
-        );
-        out.extend(a.principals.iter().map(|(t, c)| format!("{c} on {t}")));
-        out
-    }
+            .map(|(p, c)| format!("{p} on {c}")),
+    );
+    out.extend(s.principals.iter().map(|(t, c)| format!("{c} on {t}")));
+    out
 }
 
-#[async_trait]
-impl Provisioner for Fake {
-    async fn find_thing(&self, name: &str) -> Result<Option<String>, AwsError> {
-        let a = self.forward(format!("describe {name}"))?;
-        Ok(a.things.contains(name).then(|| format!("arn:thing/{name}")))
-    }
-    async fn create_thing(
-        &self,
-        name: &str,
-        thing_type: Option<&str>,
-        attributes: &[(String, String)],
-    ) -> Result<CreatedThing, AwsError> {
-        let mut a = self.forward(format!(
-            "create thing {name} type={} attrs={}",
-            thing_type.unwrap_or("-"),
-            attributes.len()
-        ))?;
-        a.things.insert(name.into());
-        Ok(CreatedThing {
-            arn: format!("arn:thing/{name}"),
-            id: "tid".into(),
-        })
-    }
-    async fn delete_thing(&self, name: &str) -> Result<(), AwsError> {
-        let mut a = self.undo("delete_thing", format!("delete thing {name}"))?;
-        if a.principals.iter().any(|(t, _)| t == name) {
-            return Err(refused("delete a thing with a principal attached"));
-        }
-        if !a.things.remove(name) {
-            return Err(AwsError::not_found("no thing"));
-        }
-        a.memberships.retain(|(t, _)| t != name);
-        Ok(())
-    }
-    async fn add_thing_to_group(&self, thing: &str, group: &str) -> Result<(), AwsError> {
-        let mut a = self.forward(format!("add {thing} to {group}"))?;
-        a.memberships.insert((thing.into(), group.into()));
-        Ok(())
-    }
-    async fn remove_thing_from_group(&self, thing: &str, group: &str) -> Result<(), AwsError> {
-        let mut a = self.undo(
-            "remove_thing_from_group",
-            format!("remove {thing} from {group}"),
-        )?;
-        a.memberships
-            .remove(&(thing.to_string(), group.to_string()));
-        Ok(())
-    }
-    async fn create_certificate_from_csr(
-        &self,
-        csr_pem: &str,
-        active: bool,
-    ) -> Result<CreatedCertificate, AwsError> {
-        assert!(active, "certificates are created ACTIVE");
-        assert!(csr_pem.contains("CERTIFICATE REQUEST"));
-        let mut a = self.forward("create certificate from csr".into())?;
-        Ok(Fake::new_certificate(&mut a, "SIGNED-PEM"))
-    }
-    async fn create_keys_and_certificate(&self, active: bool) -> Result<CreatedKeys, AwsError> {
-        assert!(active);
-        let mut a = self.forward("create keys and certificate".into())?;
-        Ok(CreatedKeys {
-            certificate: Fake::new_certificate(&mut a, "AWS-PEM"),
-            public_key_pem: "PUBLIC".into(),
-            private_key: PrivateKeyPem::new(PRIVATE_KEY.into()),
-        })
-    }
-    async fn register_certificate_without_ca(
-        &self,
-        pem: &str,
-        active: bool,
-    ) -> Result<CreatedCertificate, AwsError> {
-        assert!(active);
-        let mut a = self.forward("register certificate".into())?;
-        Ok(Fake::new_certificate(&mut a, pem))
-    }
-    async fn update_certificate(&self, id: &str, status: CertificateState) -> Result<(), AwsError> {
-        let mut a = self.undo(
-            "update_certificate",
-            format!("set {id} {}", status.as_aws()),
-        )?;
-        let s = a
-            .certificates
-            .get_mut(id)
-            .ok_or_else(|| AwsError::not_found("no certificate"))?;
-        *s = status.as_aws();
-        Ok(())
-    }
-    async fn delete_certificate(&self, id: &str) -> Result<(), AwsError> {
-        let mut a = self.undo("delete_certificate", format!("delete certificate {id}"))?;
-        let arn = arn_of(id);
-        match a.certificates.get(id) {
-            None => return Err(AwsError::not_found("no certificate")),
-            Some(&"ACTIVE") => return Err(refused("delete an ACTIVE certificate")),
-            Some(_) => {}
-        }
-        if a.policy_attachments.iter().any(|(_, c)| *c == arn)
-            || a.principals.iter().any(|(_, c)| *c == arn)
-        {
-            return Err(refused("delete an attached certificate"));
-        }
-        a.certificates.remove(id);
-        Ok(())
-    }
-    async fn attach_policy(&self, policy: &str, principal_arn: &str) -> Result<(), AwsError> {
-        let mut a = self.forward(format!("attach {policy}"))?;
-        if !self.policies.contains(policy) {
-            return Err(AwsError::not_found(format!(
-                "Policy {policy} does not exist"
-            )));
-        }
-        a.policy_attachments
-            .insert((policy.into(), principal_arn.into()));
-        Ok(())
-    }
-    async fn detach_policy(&self, policy: &str, principal_arn: &str) -> Result<(), AwsError> {
-        let mut a = self.undo("detach_policy", format!("detach {policy}"))?;
-        a.policy_attachments
-            .remove(&(policy.to_string(), principal_arn.to_string()));
-        Ok(())
-    }
-    async fn attach_thing_principal(
-        &self,
-        thing: &str,
-        principal_arn: &str,
-    ) -> Result<(), AwsError> {
-        let mut a = self.forward(format!("attach certificate to {thing}"))?;
-        a.principals.insert((thing.into(), principal_arn.into()));
-        Ok(())
-    }
-    async fn detach_thing_principal(
-        &self,
-        thing: &str,
-        principal_arn: &str,
-    ) -> Result<(), AwsError> {
-        let mut a = self.undo(
-            "detach_thing_principal",
-            format!("detach certificate from {thing}"),
-        )?;
-        a.principals
-            .remove(&(thing.to_string(), principal_arn.to_string()));
-        Ok(())
-    }
+/// The status of the certificate `id`, if it exists.
+fn status_of(fake: &Fake, id: &str) -> Option<String> {
+    fake.snapshot().certificates.get(id).cloned()
 }
 
 fn request(certificate: CertificateSource) -> ProvisionRequest {
@@ -326,28 +104,28 @@ fn statuses(steps: &[Step]) -> Vec<StepStatus> {
 }
 
 const FORWARD_CALLS: [&str; 8] = [
-    "describe sensor-9",
-    "create thing sensor-9 type=Sensor attrs=1",
-    "add sensor-9 to G1",
-    "add sensor-9 to G2",
-    "create certificate from csr",
-    "attach P1",
-    "attach P2",
-    "attach certificate to sensor-9",
+    "DescribeThing sensor-9",
+    "CreateThing sensor-9 type=Sensor attrs=1",
+    "AddThingToThingGroup sensor-9 G1",
+    "AddThingToThingGroup sensor-9 G2",
+    "CreateCertificateFromCsr",
+    "AttachPolicy P1 c101",
+    "AttachPolicy P2 c101",
+    "AttachThingPrincipal sensor-9 c101",
 ];
 
 #[tokio::test]
 async fn a_full_run_makes_every_call_in_order() {
-    let fake = Arc::new(Fake::new());
+    let fake = fake();
     let (result, seen) = run(&fake, &csr_request()).await;
     let outcome = result.unwrap();
     assert_eq!(fake.calls(), FORWARD_CALLS);
     assert!(outcome.steps.iter().all(|s| s.status == StepStatus::Done));
     assert_eq!(outcome.steps.len(), FORWARD_CALLS.len());
-    assert_eq!(outcome.thing_arn, "arn:thing/sensor-9");
-    assert_eq!(outcome.certificate_id, "c1");
-    assert_eq!(outcome.certificate_arn, arn_of("c1"));
-    assert_eq!(outcome.certificate_pem, "SIGNED-PEM");
+    assert_eq!(outcome.thing_arn, thing_arn("sensor-9"));
+    assert_eq!(outcome.certificate_id, new_id());
+    assert_eq!(outcome.certificate_arn, arn_of(&new_id()));
+    assert_eq!(outcome.certificate_pem, SIGNED_PEM);
     assert_eq!(outcome.aws_private_key_pem, None);
     // Published: the plan, then Running and Done for each step, then Succeeded.
     assert_eq!(seen.len(), 1 + 2 * FORWARD_CALLS.len() + 1);
@@ -362,8 +140,8 @@ async fn a_full_run_makes_every_call_in_order() {
     assert_eq!(last.state, RunState::Succeeded);
     assert!(last.is_finished());
     assert_eq!(last.done_count(), FORWARD_CALLS.len() as u32);
-    let a = fake.account.lock().unwrap();
-    assert_eq!(a.certificates.get("c1"), Some(&"ACTIVE"));
+    let a = fake.snapshot();
+    assert_eq!(status_of(&fake, &new_id()).as_deref(), Some("ACTIVE"));
     assert_eq!(a.principals.len(), 1);
     assert_eq!(a.policy_attachments.len(), 2);
     assert_eq!(a.memberships.len(), 2);
@@ -373,24 +151,30 @@ async fn a_full_run_makes_every_call_in_order() {
 async fn a_failure_at_every_step_undoes_exactly_what_was_created_in_reverse() {
     let undo_of = |forward: &str| -> Vec<String> {
         match forward {
-            "describe sensor-9" => vec![],
-            "create thing sensor-9 type=Sensor attrs=1" => vec!["delete thing sensor-9".into()],
-            "add sensor-9 to G1" => vec!["remove sensor-9 from G1".into()],
-            "add sensor-9 to G2" => vec!["remove sensor-9 from G2".into()],
-            "create certificate from csr" => {
-                vec!["set c1 INACTIVE".into(), "delete certificate c1".into()]
+            "DescribeThing sensor-9" => vec![],
+            "CreateThing sensor-9 type=Sensor attrs=1" => vec!["DeleteThing sensor-9".into()],
+            "AddThingToThingGroup sensor-9 G1" => {
+                vec!["RemoveThingFromThingGroup sensor-9 G1".into()]
             }
-            "attach P1" => vec!["detach P1".into()],
-            "attach P2" => vec!["detach P2".into()],
-            "attach certificate to sensor-9" => vec!["detach certificate from sensor-9".into()],
+            "AddThingToThingGroup sensor-9 G2" => {
+                vec!["RemoveThingFromThingGroup sensor-9 G2".into()]
+            }
+            "CreateCertificateFromCsr" => vec![
+                "UpdateCertificate c101 INACTIVE".into(),
+                "DeleteCertificate c101".into(),
+            ],
+            "AttachPolicy P1 c101" => vec!["DetachPolicy P1 c101".into()],
+            "AttachPolicy P2 c101" => vec!["DetachPolicy P2 c101".into()],
+            "AttachThingPrincipal sensor-9 c101" => {
+                vec!["DetachThingPrincipal sensor-9 c101".into()]
+            }
             other => panic!("{other}"),
         }
     };
     for n in 1..=FORWARD_CALLS.len() {
-        let fake = Arc::new(Fake {
-            fail_forward: Some(n),
-            ..Fake::new()
-        });
+        let fake = fake();
+        let (op, nth) = occurrence(&FORWARD_CALLS, n - 1);
+        fake.fail_call(op, nth, AwsErrorKind::Unavailable);
         let (result, seen) = run(&fake, &csr_request()).await;
         let Err(RunError::Failed { run, cause }) = result else {
             panic!("step {n}: {result:?}");
@@ -402,7 +186,7 @@ async fn a_failure_at_every_step_undoes_exactly_what_was_created_in_reverse() {
         }
         assert_eq!(fake.calls(), expected, "failing step {n}");
         assert_eq!(
-            fake.leftovers(&[]),
+            leftovers(&fake, &[]),
             Vec::<String>::new(),
             "step {n} left something"
         );
@@ -449,7 +233,7 @@ async fn a_failure_at_every_step_undoes_exactly_what_was_created_in_reverse() {
         };
         assert!(message.contains(aftermath), "{message}");
         assert!(
-            message.ends_with(&format!("(AWS request id req-{n})")),
+            message.ends_with(&format!("(AWS request id {})", request_id(op, nth))),
             "{message}"
         );
     }
@@ -459,11 +243,9 @@ async fn a_failure_at_every_step_undoes_exactly_what_was_created_in_reverse() {
 async fn an_undo_failure_is_reported_with_what_is_left_behind() {
     // The certificate cannot be attached to the thing; detaching policy P2 then fails, so the
     // certificate cannot be deleted either. The rest is still undone.
-    let fake = Arc::new(Fake {
-        fail_forward: Some(8),
-        fail_undo: Some("detach_policy"),
-        ..Fake::new()
-    });
+    let fake = fake();
+    fake.fail_call("AttachThingPrincipal", 1, AwsErrorKind::Unavailable);
+    fake.fail_every_call("DetachPolicy", AwsErrorKind::Invalid);
     let (result, _) = run(&fake, &csr_request()).await;
     let Err(RunError::Failed { run, cause }) = result else {
         panic!("{result:?}");
@@ -481,13 +263,16 @@ async fn an_undo_failure_is_reported_with_what_is_left_behind() {
             )),
             "{m}"
         );
-        assert!(m.contains(&arn_of("c1")), "{m}");
+        assert!(m.contains(&arn_of(&new_id())), "{m}");
     }
     let StepStatus::UndoFailed(m) = &s[4] else {
         panic!("{:?}", s[4]);
     };
     assert!(
-        m.contains("Certificate c1 was set INACTIVE but not deleted"),
+        m.contains(&format!(
+            "Certificate {} was set INACTIVE but not deleted",
+            new_id()
+        )),
         "{m}"
     );
     assert_eq!(
@@ -499,16 +284,16 @@ async fn an_undo_failure_is_reported_with_what_is_left_behind() {
     };
     assert_eq!(left_behind.len(), 3, "{left_behind:?}");
     assert_eq!(
-        fake.leftovers(&[]),
+        leftovers(&fake, &[]),
         vec![
-            "certificate c1".to_string(),
-            format!("P1 on {}", arn_of("c1")),
-            format!("P2 on {}", arn_of("c1")),
+            format!("certificate {}", new_id()),
+            format!("P1 on {}", arn_of(&new_id())),
+            format!("P2 on {}", arn_of(&new_id())),
         ]
     );
     assert_eq!(
-        fake.account.lock().unwrap().certificates.get("c1"),
-        Some(&"INACTIVE"),
+        status_of(&fake, &new_id()).as_deref(),
+        Some("INACTIVE"),
         "deactivated even though it could not be deleted"
     );
     let message = ServiceError::from(RunError::Failed { run, cause }).to_string();
@@ -521,7 +306,7 @@ async fn an_undo_failure_is_reported_with_what_is_left_behind() {
 
 #[tokio::test]
 async fn a_missing_policy_fails_its_attach_step_and_everything_is_undone() {
-    let fake = Arc::new(Fake::new());
+    let fake = fake();
     let mut req = csr_request();
     req.policies = vec!["P1".into(), "NoSuchPolicy".into()];
     let (result, _) = run(&fake, &req).await;
@@ -531,33 +316,35 @@ async fn a_missing_policy_fails_its_attach_step_and_everything_is_undone() {
     };
     assert_eq!(
         run.steps[6].status,
-        StepStatus::Failed("Policy NoSuchPolicy does not exist".into())
+        StepStatus::Failed(
+            "Policy NoSuchPolicy does not exist (AWS request id req-AttachPolicy-2)".into()
+        )
     );
-    assert_eq!(fake.leftovers(&[]), Vec::<String>::new());
+    assert_eq!(leftovers(&fake, &[]), Vec::<String>::new());
     let e = ServiceError::from(err);
     assert!(matches!(e, ServiceError::Aws(ref a) if a.kind == AwsErrorKind::NotFound));
     assert_eq!(
         e.to_string(),
-        "Attach policy NoSuchPolicy to the certificate failed: Policy NoSuchPolicy does not exist. Everything this run created was undone."
+        "Attach policy NoSuchPolicy to the certificate failed: Policy NoSuchPolicy does not exist. Everything this run created was undone. (AWS request id req-AttachPolicy-2)"
     );
 }
 
 #[tokio::test]
 async fn an_existing_thing_is_caught_before_anything_is_created() {
-    let fake = Arc::new(Fake::new().with_thing("sensor-9"));
+    let fake = Arc::new(Fake::new(account().with_thing("sensor-9")));
     let (result, _) = run(&fake, &csr_request()).await;
     let Err(RunError::Failed { run, cause }) = result else {
         panic!("{result:?}");
     };
-    assert_eq!(fake.calls(), vec!["describe sensor-9"]);
+    assert_eq!(fake.calls(), vec!["DescribeThing sensor-9"]);
     assert!(matches!(cause, ServiceError::Invalid(ref m) if m.contains("already exists")));
     assert!(matches!(run.steps[0].status, StepStatus::Failed(_)));
     assert!(run.steps[1..]
         .iter()
         .all(|s| s.status == StepStatus::Pending));
-    assert_eq!(fake.leftovers(&["sensor-9"]), Vec::<String>::new());
+    assert_eq!(leftovers(&fake, &["sensor-9"]), Vec::<String>::new());
     assert!(
-        fake.account.lock().unwrap().things.contains("sensor-9"),
+        fake.snapshot().things.contains("sensor-9"),
         "not ours to delete"
     );
 
@@ -577,14 +364,18 @@ async fn an_existing_thing_is_caught_before_anything_is_created() {
 
 #[tokio::test]
 async fn aws_made_keys_reach_only_the_outcome() {
-    let fake = Arc::new(Fake::new());
+    let fake = fake();
     let (result, seen) = run(&fake, &request(CertificateSource::AwsGenerated)).await;
     let outcome = result.unwrap();
-    assert_eq!(outcome.aws_private_key_pem.as_deref(), Some(PRIVATE_KEY));
-    assert_eq!(outcome.certificate_pem, "AWS-PEM");
+    assert_eq!(
+        outcome.aws_private_key_pem.as_deref(),
+        Some(AWS_MADE_PRIVATE_KEY)
+    );
+    assert_eq!(outcome.certificate_pem, AWS_MADE_PEM);
     assert!(fake
         .calls()
-        .contains(&"create keys and certificate".to_string()));
+        .contains(&"CreateKeysAndCertificate".to_string()));
+    assert_eq!(status_of(&fake, &new_id()).as_deref(), Some("ACTIVE"));
     for r in &seen {
         let published = serde_json::to_string(r).unwrap() + &format!("{r:?}");
         assert!(!published.contains("TOP-SECRET"));
@@ -594,10 +385,13 @@ async fn aws_made_keys_reach_only_the_outcome() {
 
 #[tokio::test]
 async fn a_brought_certificate_is_registered_without_a_ca() {
-    let fake = Arc::new(Fake::new());
+    let fake = fake();
     let req = request(CertificateSource::Existing { pem: CERT.into() });
     let outcome = run(&fake, &req).await.0.unwrap();
-    assert!(fake.calls().contains(&"register certificate".to_string()));
+    assert!(fake
+        .calls()
+        .contains(&"RegisterCertificateWithoutCA".to_string()));
+    assert_eq!(status_of(&fake, &new_id()).as_deref(), Some("ACTIVE"));
     assert_eq!(outcome.certificate_pem, CERT);
     assert_eq!(
         outcome.steps[4].label,
@@ -696,7 +490,7 @@ async fn invalid_requests_create_nothing() {
         ),
     ];
     for (req, expected) in cases {
-        let fake = Arc::new(Fake::new());
+        let fake = fake();
         let (result, seen) = run(&fake, &req).await;
         match result {
             Err(RunError::Refused(ServiceError::Invalid(m))) => {

@@ -1,15 +1,15 @@
-//! The lifecycle service over a fake account (`fake`): rotation and removal, their refusals,
-//! failures at every step, and what a failed run leaves.
+//! The lifecycle service over the fake account ([`crate::server::aws::fake`]): rotation and
+//! removal, their refusals, failures at every step, and what a failed run leaves.
 
-mod fake;
 mod removal;
 mod rotation;
 
 use super::*;
 use crate::domain::runs::{LiveRun, Step, StepStatus};
+use crate::server::aws::fake::Fake;
+use crate::server::aws::AwsErrorKind;
 use crate::server::runs::RunError;
 use crate::server::service_error::ServiceError;
-use fake::Fake;
 
 /// The service over `fake`, retrying a refused delete at once (no waiting in tests).
 fn service(fake: &Arc<Fake>) -> Lifecycle {

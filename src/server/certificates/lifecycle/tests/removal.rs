@@ -1,54 +1,49 @@
 //! Removal: everything the device alone uses goes; a shared certificate stays for the other
 //! thing; a failure stops the run, names what remains, and a second run finishes.
 
-use super::fake::{arn_of, cert_id, Fake, State};
 use super::*;
 use crate::domain::runs::RunState;
-use std::collections::BTreeSet;
-
-fn set<const N: usize>(items: [(&str, &str); N]) -> BTreeSet<(String, String)> {
-    items
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
-}
+use crate::server::aws::fake::{arn_of, cert_id, occurrence, Account, Fake, Snapshot};
 
 /// What stays: sensor-10 with its own certificate c002 (policy P1) in group G1.
-fn neighbour() -> State {
+fn neighbour() -> Account {
     let other = arn_of(&cert_id(2));
-    State {
-        things: ["sensor-10".to_string()].into(),
-        memberships: set([("sensor-10", "G1")]),
-        certificates: [(cert_id(2), "ACTIVE".to_string())].into(),
-        policies: ["P1", "P2"].map(String::from).into(),
-        policy_attachments: set([("P1", &other)]),
-        principals: set([("sensor-10", &other)]),
-    }
+    Account::default()
+        .with_thing("sensor-10")
+        .with_member("sensor-10", "G1")
+        .with_certificate(&cert_id(2), "ACTIVE")
+        .with_policies(["P1", "P2"])
+        .with_policy_on("P1", &other)
+        .with_principal("sensor-10", &other)
 }
 
 /// The neighbour, and sensor-9 with certificate c001 (P1, P2) in groups G1 and G2.
-fn device() -> State {
+fn device() -> Account {
     let mine = arn_of(&cert_id(1));
-    let mut s = neighbour();
-    s.things.insert("sensor-9".into());
-    s.memberships
-        .extend(set([("sensor-9", "G1"), ("sensor-9", "G2")]));
-    s.certificates.insert(cert_id(1), "ACTIVE".into());
-    s.policy_attachments
-        .extend(set([("P1", &mine), ("P2", &mine)]));
-    s.principals.extend(set([("sensor-9", &mine)]));
-    s
+    neighbour()
+        .with_thing("sensor-9")
+        .with_member("sensor-9", "G1")
+        .with_member("sensor-9", "G2")
+        .with_certificate(&cert_id(1), "ACTIVE")
+        .with_policy_on("P1", &mine)
+        .with_policy_on("P2", &mine)
+        .with_principal("sensor-9", &mine)
+}
+
+/// What is left when the removal is done.
+fn stays() -> Snapshot {
+    neighbour().snapshot()
 }
 
 const CALLS: [&str; 8] = [
-    "set c001 INACTIVE",
-    "detach P1 from c001",
-    "detach P2 from c001",
-    "detach c001 from sensor-9",
-    "delete certificate c001",
-    "remove sensor-9 from G1",
-    "remove sensor-9 from G2",
-    "delete thing sensor-9",
+    "UpdateCertificate c001 INACTIVE",
+    "DetachPolicy P1 c001",
+    "DetachPolicy P2 c001",
+    "DetachThingPrincipal sensor-9 c001",
+    "DeleteCertificate c001",
+    "RemoveThingFromThingGroup sensor-9 G1",
+    "RemoveThingFromThingGroup sensor-9 G2",
+    "DeleteThing sensor-9",
 ];
 
 async fn remove(fake: &Arc<Fake>, thing: &str) -> (Result<LiveRun, RunError>, Vec<LiveRun>) {
@@ -61,7 +56,7 @@ async fn remove(fake: &Arc<Fake>, thing: &str) -> (Result<LiveRun, RunError>, Ve
 async fn a_removal_leaves_nothing_of_the_device() {
     let fake = Arc::new(Fake::new(device()));
     let plan = service(&fake).plan_removal("sensor-9").await.unwrap();
-    assert!(fake.calls().is_empty(), "planning changes nothing");
+    assert!(fake.changes().is_empty(), "planning changes nothing");
     let labels: Vec<&str> = plan.steps.iter().map(|s| s.label.as_str()).collect();
     assert_eq!(
         labels,
@@ -79,8 +74,8 @@ async fn a_removal_leaves_nothing_of_the_device() {
 
     let (result, seen) = remove(&fake, "sensor-9").await;
     let run = result.unwrap();
-    assert_eq!(fake.calls(), CALLS);
-    assert_eq!(fake.state(), neighbour());
+    assert_eq!(fake.changes(), CALLS);
+    assert_eq!(fake.snapshot(), stays());
     assert_eq!(run.state, RunState::Succeeded);
     assert!(run.steps.iter().all(|s| s.status == StepStatus::Done));
     assert_eq!(seen[0], plan, "the run starts from the plan");
@@ -90,10 +85,8 @@ async fn a_removal_leaves_nothing_of_the_device() {
 
 #[tokio::test]
 async fn a_shared_certificate_stays_with_its_policies_for_the_other_thing() {
-    let mut state = device();
     let shared = arn_of(&cert_id(2));
-    state.principals.insert(("sensor-9".into(), shared.clone()));
-    let fake = Arc::new(Fake::new(state));
+    let fake = Arc::new(Fake::new(device().with_principal("sensor-9", &shared)));
     let run = remove(&fake, "sensor-9").await.0.unwrap();
     let kept = run
         .steps
@@ -105,20 +98,19 @@ async fn a_shared_certificate_stays_with_its_policies_for_the_other_thing() {
         "Keep certificate c002ffffffff and its policies: thing sensor-10 still uses it"
     );
     assert_eq!(kept.status, StepStatus::Done);
-    assert!(fake
-        .calls()
-        .contains(&"detach c002 from sensor-9".to_string()));
+    let detach = "DetachThingPrincipal sensor-9 c002";
+    assert!(fake.changes().contains(&detach.to_string()));
     assert!(
         !fake
-            .calls()
+            .changes()
             .iter()
-            .any(|c| c.contains("c002") && c != "detach c002 from sensor-9"),
+            .any(|c| c.contains("c002") && c != detach),
         "{:?}",
-        fake.calls()
+        fake.changes()
     );
     assert_eq!(
-        fake.state(),
-        neighbour(),
+        fake.snapshot(),
+        stays(),
         "c002 is ACTIVE, with P1, on sensor-10"
     );
 }
@@ -127,12 +119,17 @@ async fn a_shared_certificate_stays_with_its_policies_for_the_other_thing() {
 async fn a_failure_stops_the_run_and_a_second_run_finishes_it() {
     for n in 1..=CALLS.len() {
         let fake = Arc::new(Fake::new(device()));
-        fake.fail_at(n);
+        let (op, nth) = occurrence(&CALLS, n - 1);
+        fake.fail_call(op, nth, AwsErrorKind::Unavailable);
         let (result, seen) = remove(&fake, "sensor-9").await;
         let Err(RunError::Failed { run, cause }) = result else {
             panic!("step {n}: {result:?}");
         };
-        assert_eq!(fake.calls(), CALLS[..n], "no undo, nothing after step {n}");
+        assert_eq!(
+            fake.changes(),
+            CALLS[..n],
+            "no undo, nothing after step {n}"
+        );
         let failed = n - 1;
         for (i, status) in statuses(&run.steps).iter().enumerate() {
             let want = match i.cmp(&failed) {
@@ -165,8 +162,8 @@ async fn a_failure_stops_the_run_and_a_second_run_finishes_it() {
         fake.clear_calls();
         let again = remove(&fake, "sensor-9").await.0.unwrap();
         assert_eq!(again.state, RunState::Succeeded, "after step {n}");
-        let mut expected = neighbour();
-        if CALLS[failed] == "delete certificate c001" {
+        let mut expected = stays();
+        if CALLS[failed] == "DeleteCertificate c001" {
             // Detached already: the thing no longer leads to it. The sentence said so.
             assert!(
                 left[0].starts_with(&format!(
@@ -178,7 +175,7 @@ async fn a_failure_stops_the_run_and_a_second_run_finishes_it() {
             expected.certificates.insert(cert_id(1), "INACTIVE".into());
         }
         assert_eq!(
-            fake.state(),
+            fake.snapshot(),
             expected,
             "after a second run, failing step {n}"
         );
@@ -189,39 +186,39 @@ async fn a_failure_stops_the_run_and_a_second_run_finishes_it() {
 async fn steps_whose_resource_is_gone_already_count_as_done() {
     let fake = Arc::new(Fake::new(device()));
     // Someone else removes everything but the thing between the survey and the first change.
-    fake.before_first_change(|s| {
-        s.policy_attachments
+    fake.before_call("UpdateCertificate", |a| {
+        a.policy_attachments
             .retain(|(_, c)| *c != arn_of(&cert_id(1)));
-        s.principals.retain(|(t, _)| t != "sensor-9");
-        s.certificates.remove(&cert_id(1));
-        s.memberships.retain(|(t, _)| t != "sensor-9");
+        a.principals.retain(|(t, _)| t != "sensor-9");
+        a.certificates.retain(|c| c.id != cert_id(1));
+        a.memberships.retain(|(t, _)| t != "sensor-9");
     });
     let run = remove(&fake, "sensor-9").await.0.unwrap();
     assert_eq!(
-        fake.calls(),
+        fake.changes(),
         CALLS,
         "every step ran, and found nothing to do"
     );
     assert_eq!(run.state, RunState::Succeeded);
-    assert_eq!(fake.state(), neighbour());
+    assert_eq!(fake.snapshot(), stays());
 }
 
 #[tokio::test]
 async fn a_delete_refused_while_a_detachment_propagates_is_tried_again() {
     let fake = Arc::new(Fake::new(device()));
-    fake.refuse_deletes(1);
+    fake.refuse_deletes_as_attached(1);
     remove(&fake, "sensor-9").await.0.unwrap();
     let deletes = fake
-        .calls()
+        .changes()
         .iter()
-        .filter(|c| *c == "delete certificate c001")
+        .filter(|c| *c == "DeleteCertificate c001")
         .count();
     assert_eq!(deletes, 2);
-    assert_eq!(fake.state(), neighbour());
+    assert_eq!(fake.snapshot(), stays());
 
     // Refused for longer than the service waits: the run stops at the delete.
     let fake = Arc::new(Fake::new(device()));
-    fake.refuse_deletes(2);
+    fake.refuse_deletes_as_attached(2);
     let Err(RunError::Failed { run, .. }) = remove(&fake, "sensor-9").await.0 else {
         panic!()
     };
@@ -232,23 +229,24 @@ async fn a_delete_refused_while_a_detachment_propagates_is_tried_again() {
 
 #[tokio::test]
 async fn revoked_certificates_are_deleted_as_they_are_and_other_principals_only_detached() {
-    let mut state = device();
-    state.certificates.insert(cert_id(1), "REVOKED".into());
-    state
-        .principals
-        .insert(("sensor-9".into(), "us-east-1:cognito-id".into()));
+    let state = device()
+        .with_certificate(&cert_id(1), "REVOKED")
+        .with_principal("sensor-9", "us-east-1:cognito-id");
     let fake = Arc::new(Fake::new(state));
     let run = remove(&fake, "sensor-9").await.0.unwrap();
     assert!(
-        !fake.calls().iter().any(|c| c.starts_with("set ")),
+        !fake
+            .changes()
+            .iter()
+            .any(|c| c.starts_with("UpdateCertificate ")),
         "{:?}",
-        fake.calls()
+        fake.changes()
     );
     assert!(run
         .steps
         .iter()
         .any(|s| s.label == "Detach principal us-east-1:cognito-id from sensor-9"));
-    assert_eq!(fake.state(), neighbour());
+    assert_eq!(fake.snapshot(), stays());
 }
 
 #[tokio::test]
@@ -265,11 +263,11 @@ async fn a_missing_or_misnamed_thing_is_refused_before_any_change() {
         matches!(result, Err(RunError::Refused(ServiceError::Invalid(_)))),
         "{result:?}"
     );
-    assert!(fake.calls().is_empty());
+    assert!(fake.changes().is_empty());
     assert_eq!(fake.reads(), 1, "only the describe of ghost");
     assert!(matches!(
         service(&fake).plan_removal("ghost").await,
         Err(ServiceError::NotFound(_))
     ));
-    assert_eq!(fake.state(), device());
+    assert_eq!(fake.snapshot(), device().snapshot());
 }

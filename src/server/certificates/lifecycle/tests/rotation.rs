@@ -1,61 +1,54 @@
 //! Rotation: the new certificate takes over the old one's policies and things; any failure
 //! undoes the run and leaves the account, the old certificate included, as it was.
 
-use super::fake::{arn_of, cert_id, Fake, State};
 use super::*;
 use crate::domain::certificates::lifecycle::RotationOutcome;
 use crate::domain::runs::RunState;
+use crate::server::aws::fake::{
+    arn_of, cert_id, occurrence, request_id, Account, Fake, SIGNED_PEM,
+};
 const CSR: &str = include_str!("../../../../domain/onboarding/testdata/csr-ec-p256.pem");
-
-fn set<const N: usize>(items: [(&str, &str); N]) -> BTreeSet<(String, String)> {
-    items
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
-}
-
-use std::collections::BTreeSet;
 
 /// sensor-9 and its spare share certificate c001 (policies P1 and P2); thing "other" has its
 /// own certificate c002 with P3, which no rotation may touch.
-fn device() -> State {
+fn device() -> Account {
     let (old, other) = (arn_of(&cert_id(1)), arn_of(&cert_id(2)));
-    State {
-        things: ["sensor-9", "sensor-9-spare", "other"]
-            .map(String::from)
-            .into(),
-        memberships: set([("sensor-9", "G1")]),
-        certificates: [
-            (cert_id(1), "ACTIVE".to_string()),
-            (cert_id(2), "ACTIVE".to_string()),
-        ]
-        .into(),
-        policies: ["P1", "P2", "P3"].map(String::from).into(),
-        policy_attachments: set([("P1", &old), ("P2", &old), ("P3", &other)]),
-        principals: set([
-            ("sensor-9", &old),
-            ("sensor-9-spare", &old),
-            ("other", &other),
-        ]),
-    }
+    Account::default()
+        .with_thing("sensor-9")
+        .with_thing("sensor-9-spare")
+        .with_thing("other")
+        .with_member("sensor-9", "G1")
+        .with_certificate(&cert_id(1), "ACTIVE")
+        .with_certificate(&cert_id(2), "ACTIVE")
+        .with_policies(["P1", "P2", "P3"])
+        .with_policy_on("P1", &old)
+        .with_policy_on("P2", &old)
+        .with_policy_on("P3", &other)
+        .with_principal("sensor-9", &old)
+        .with_principal("sensor-9-spare", &old)
+        .with_principal("other", &other)
 }
 
 const FORWARD: [&str; 6] = [
-    "create certificate from csr",
-    "attach P1 to c101",
-    "attach P2 to c101",
-    "attach c101 to sensor-9",
-    "attach c101 to sensor-9-spare",
-    "set c001 INACTIVE",
+    "CreateCertificateFromCsr",
+    "AttachPolicy P1 c101",
+    "AttachPolicy P2 c101",
+    "AttachThingPrincipal sensor-9 c101",
+    "AttachThingPrincipal sensor-9-spare c101",
+    "UpdateCertificate c001 INACTIVE",
 ];
 
 fn undo_of(forward: &str) -> Vec<&'static str> {
     match forward {
-        "create certificate from csr" => vec!["set c101 INACTIVE", "delete certificate c101"],
-        "attach P1 to c101" => vec!["detach P1 from c101"],
-        "attach P2 to c101" => vec!["detach P2 from c101"],
-        "attach c101 to sensor-9" => vec!["detach c101 from sensor-9"],
-        "attach c101 to sensor-9-spare" => vec!["detach c101 from sensor-9-spare"],
+        "CreateCertificateFromCsr" => {
+            vec!["UpdateCertificate c101 INACTIVE", "DeleteCertificate c101"]
+        }
+        "AttachPolicy P1 c101" => vec!["DetachPolicy P1 c101"],
+        "AttachPolicy P2 c101" => vec!["DetachPolicy P2 c101"],
+        "AttachThingPrincipal sensor-9 c101" => vec!["DetachThingPrincipal sensor-9 c101"],
+        "AttachThingPrincipal sensor-9-spare c101" => {
+            vec!["DetachThingPrincipal sensor-9-spare c101"]
+        }
         other => panic!("{other} is the last step"),
     }
 }
@@ -75,13 +68,13 @@ async fn a_rotation_moves_policies_and_things_to_the_new_certificate_and_deactiv
     let fake = Arc::new(Fake::new(device()));
     let (result, seen) = rotate(&fake, &cert_id(1), CSR).await;
     let outcome = result.unwrap();
-    assert_eq!(fake.calls(), FORWARD);
+    assert_eq!(fake.changes(), FORWARD);
 
     let new = cert_id(101);
     assert_eq!(outcome.old_certificate_id, cert_id(1));
     assert_eq!(outcome.certificate_id, new);
     assert_eq!(outcome.certificate_arn, arn_of(&new));
-    assert_eq!(outcome.certificate_pem, "SIGNED-PEM");
+    assert_eq!(outcome.certificate_pem, SIGNED_PEM);
     assert_eq!(outcome.policies, ["P1", "P2"]);
     assert_eq!(outcome.things, ["sensor-9", "sensor-9-spare"]);
     assert!(outcome.steps.iter().all(|s| s.status == StepStatus::Done));
@@ -91,17 +84,15 @@ async fn a_rotation_moves_policies_and_things_to_the_new_certificate_and_deactiv
     );
 
     // The old certificate keeps its attachments, INACTIVE: it can be activated again.
-    let mut expected = device();
-    expected.certificates.insert(cert_id(1), "INACTIVE".into());
-    expected.certificates.insert(new.clone(), "ACTIVE".into());
     let new_arn = arn_of(&new);
-    expected
-        .policy_attachments
-        .extend(set([("P1", &new_arn), ("P2", &new_arn)]));
-    expected
-        .principals
-        .extend(set([("sensor-9", &new_arn), ("sensor-9-spare", &new_arn)]));
-    assert_eq!(fake.state(), expected);
+    let expected = device()
+        .with_certificate(&cert_id(1), "INACTIVE")
+        .with_certificate(&new, "ACTIVE")
+        .with_policy_on("P1", &new_arn)
+        .with_policy_on("P2", &new_arn)
+        .with_principal("sensor-9", &new_arn)
+        .with_principal("sensor-9-spare", &new_arn);
+    assert_eq!(fake.snapshot(), expected.snapshot());
 
     // Published: the plan, Running and Done for each step, then Succeeded.
     assert_eq!(seen.len(), 1 + 2 * FORWARD.len() + 1);
@@ -121,17 +112,22 @@ async fn a_rotation_moves_policies_and_things_to_the_new_certificate_and_deactiv
 async fn a_failure_at_every_step_undoes_the_run_and_leaves_the_old_certificate_as_it_was() {
     for n in 1..=FORWARD.len() {
         let fake = Arc::new(Fake::new(device()));
-        fake.fail_at(n);
+        let (op, nth) = occurrence(&FORWARD, n - 1);
+        fake.fail_call(op, nth, AwsErrorKind::Unavailable);
         let (result, seen) = rotate(&fake, &cert_id(1), CSR).await;
         let Err(RunError::Failed { run, cause }) = result else {
             panic!("step {n}: {result:?}");
         };
-        assert_eq!(fake.state(), device(), "failing step {n} left a change");
+        assert_eq!(
+            fake.snapshot(),
+            device().snapshot(),
+            "failing step {n} left a change"
+        );
         let mut expected: Vec<&str> = FORWARD[..n].to_vec();
         for done in FORWARD[..n - 1].iter().rev() {
             expected.extend(undo_of(done));
         }
-        assert_eq!(fake.calls(), expected, "failing step {n}");
+        assert_eq!(fake.changes(), expected, "failing step {n}");
 
         let failed = n - 1;
         for (i, status) in statuses(&run.steps).iter().enumerate() {
@@ -169,7 +165,7 @@ async fn a_failure_at_every_step_undoes_the_run_and_leaves_the_old_certificate_a
         );
         assert!(message.contains(aftermath), "{message}");
         assert!(
-            message.ends_with(&format!("(AWS request id req-{n})")),
+            message.ends_with(&format!("(AWS request id {})", request_id(op, nth))),
             "{message}"
         );
     }
@@ -177,13 +173,12 @@ async fn a_failure_at_every_step_undoes_the_run_and_leaves_the_old_certificate_a
 
 #[tokio::test]
 async fn an_inactive_old_certificate_needs_no_last_step() {
-    let mut state = device();
-    state.certificates.insert(cert_id(1), "INACTIVE".into());
+    let state = device().with_certificate(&cert_id(1), "INACTIVE");
     let fake = Arc::new(Fake::new(state));
     let outcome = rotate(&fake, &cert_id(1), CSR).await.0.unwrap();
-    assert_eq!(fake.calls(), FORWARD[..5]);
+    assert_eq!(fake.changes(), FORWARD[..5]);
     assert_eq!(outcome.steps.len(), 5);
-    assert_eq!(fake.state().certificates[&cert_id(1)], "INACTIVE");
+    assert_eq!(fake.snapshot().certificates[&cert_id(1)], "INACTIVE");
 }
 
 #[tokio::test]
@@ -204,20 +199,17 @@ async fn the_plan_lists_every_step_pending_and_changes_nothing() {
     );
     assert!(run.steps.iter().all(|s| s.status == StepStatus::Pending));
     assert_eq!(run.state, RunState::Running);
-    assert!(fake.calls().is_empty());
+    assert!(fake.changes().is_empty());
 }
 
 #[tokio::test]
 async fn rotations_that_cannot_run_are_refused_before_any_change() {
-    let mut state = device();
-    state.certificates.insert(cert_id(3), "REVOKED".into());
-    state
-        .certificates
-        .insert(cert_id(4), "PENDING_TRANSFER".into());
-    state.certificates.insert(cert_id(5), "ACTIVE".into());
-    for id in [cert_id(3), cert_id(4)] {
-        state.principals.insert(("sensor-9".into(), arn_of(&id)));
-    }
+    let state = device()
+        .with_certificate(&cert_id(3), "REVOKED")
+        .with_certificate(&cert_id(4), "PENDING_TRANSFER")
+        .with_certificate(&cert_id(5), "ACTIVE")
+        .with_principal("sensor-9", &arn_of(&cert_id(3)))
+        .with_principal("sensor-9", &arn_of(&cert_id(4)));
     let cases: Vec<(String, &str, String, bool)> = vec![
         // (certificate id, CSR, part of the sentence, whether AWS may be read)
         (
@@ -264,10 +256,14 @@ async fn rotations_that_cannot_run_are_refused_before_any_change() {
         assert!(e.to_string().contains(&sentence), "{sentence:?} not in {e}");
         let not_found = sentence.starts_with("There is no");
         assert_eq!(matches!(e, ServiceError::NotFound(_)), not_found, "{e:?}");
-        assert!(fake.calls().is_empty(), "{sentence}: {:?}", fake.calls());
+        assert!(
+            fake.changes().is_empty(),
+            "{sentence}: {:?}",
+            fake.changes()
+        );
         assert_eq!(fake.reads() > 0, reads, "{sentence}");
         assert!(seen.is_empty(), "nothing published for a refusal");
-        assert_eq!(fake.state(), state);
+        assert_eq!(fake.snapshot(), state.snapshot());
         // The plan refuses the same way (it takes no CSR).
         if csr == CSR {
             let plan = service(&fake).plan_rotation(&id).await.unwrap_err();
