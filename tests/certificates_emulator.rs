@@ -1,10 +1,12 @@
 //! The certificates service through the real AWS SDK against the local emulator: the list
-//! with its filters and attachments, and the status changes, with revocation final.
+//! with its filters and attachments, one device's certificates, and the status changes, with
+//! revocation final.
 
 mod common;
 
 use aws_sdk_iot::Client;
 use iot_warden::domain::certificates::listing::{CertificateQuery, StatusChange};
+use iot_warden::domain::certificates::status::CertificateStatus;
 use iot_warden::server::aws::SdkIot;
 use iot_warden::server::certificates::Certificates;
 use iot_warden::server::service_error::ServiceError;
@@ -14,7 +16,15 @@ fn query(expiring_within: &str, older_than: &str) -> CertificateQuery {
     CertificateQuery {
         expiring_within: expiring_within.into(),
         older_than: older_than.into(),
-        cursor: String::new(),
+        ..CertificateQuery::default()
+    }
+}
+
+fn of_thing(thing: &str, older_than: &str) -> CertificateQuery {
+    CertificateQuery {
+        thing: thing.into(),
+        older_than: older_than.into(),
+        ..CertificateQuery::default()
     }
 }
 
@@ -23,7 +33,7 @@ async fn lists_filters_and_changes_status_with_revocation_final() {
     let sdk = common::emulator_sdk().await;
     let client = Client::new(&sdk);
     let iot = Arc::new(SdkIot::new(&sdk));
-    let service = Certificates::new(iot.clone(), iot.clone(), iot);
+    let service = Certificates::new(iot.clone(), iot.clone(), iot.clone(), iot);
     let thing = common::unique_name("warden-cert-test");
     client
         .create_thing()
@@ -56,7 +66,7 @@ async fn lists_filters_and_changes_status_with_revocation_final() {
         .iter()
         .find(|r| r.id == id)
         .unwrap_or_else(|| panic!("new certificate on the first page: {:?}", page.rows));
-    assert_eq!(row.status, "ACTIVE");
+    assert_eq!(row.status, CertificateStatus::Active);
     assert_eq!(row.things, vec![thing.clone()]);
     assert_eq!(row.age_days, Some(0));
     assert!(row.days_left.is_some_and(|d| d > 30), "{:?}", row.days_left);
@@ -66,6 +76,28 @@ async fn lists_filters_and_changes_status_with_revocation_final() {
         row.key
     );
     assert!(row.issuer.is_some());
+
+    // One device's certificates: on one page however large the fleet, with the same facts;
+    // the other filters still apply; a device that does not exist is said to be missing.
+    let mine = service.list(&of_thing(&thing, "")).await.unwrap();
+    assert_eq!(
+        mine.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+        [id.as_str()]
+    );
+    assert_eq!(mine.next_cursor, None);
+    assert_eq!(&mine.rows[0], row, "the same row as in the whole list");
+    let none_old = service.list(&of_thing(&thing, "1")).await.unwrap();
+    assert!(none_old.rows.is_empty(), "{:?}", none_old.rows);
+    let err = service
+        .list(&of_thing(&common::unique_name("warden-no-such"), ""))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ServiceError::NotFound(ref m) if m.contains("no device")),
+        "{err:?}"
+    );
+    let err = service.list(&of_thing("a/b", "")).await.unwrap_err();
+    assert!(matches!(err, ServiceError::Invalid(_)), "{err:?}");
 
     // Filters: it is not older than a day, and not expiring within 30 days; within a
     // century it is.
@@ -91,7 +123,7 @@ async fn lists_filters_and_changes_status_with_revocation_final() {
             .await
             .unwrap()
             .status,
-        "INACTIVE"
+        CertificateStatus::Inactive
     );
     assert_eq!(
         service
@@ -99,7 +131,7 @@ async fn lists_filters_and_changes_status_with_revocation_final() {
             .await
             .unwrap()
             .status,
-        "ACTIVE"
+        CertificateStatus::Active
     );
     assert_eq!(
         service
@@ -107,7 +139,7 @@ async fn lists_filters_and_changes_status_with_revocation_final() {
             .await
             .unwrap()
             .status,
-        "REVOKED"
+        CertificateStatus::Revoked
     );
     let err = service
         .change_status(&id, StatusChange::Activate)

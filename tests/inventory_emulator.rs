@@ -3,6 +3,7 @@
 
 mod common;
 
+use iot_warden::domain::certificates::status::CertificateStatus;
 use iot_warden::domain::inventory::DeviceQuery;
 use iot_warden::server::aws::{
     AwsErrorKind, CertificateDirectory, SdkIot, SdkShadows, ShadowReader, ThingRegistry,
@@ -42,7 +43,7 @@ async fn lists_the_seeded_sensors_with_certificates_and_policies() {
         assert_eq!(row.groups, ["IndustrialSensors"]);
         assert_eq!(row.policies, ["RestrictiveSensorPolicy"]);
         assert_eq!(row.certificates.len(), 1, "{}: one certificate", row.name);
-        assert_eq!(row.certificates[0].status, "ACTIVE");
+        assert_eq!(row.certificates[0].status, CertificateStatus::Active);
         assert!(row.certificates[0].days_left.unwrap() > 0);
     }
 }

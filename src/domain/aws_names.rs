@@ -56,7 +56,7 @@ pub const NAME_MAX_CHARS: u32 = 128;
 pub const ATTRIBUTE_NAME_MAX_CHARS: u32 = 128;
 /// Longest attribute value (AttributePayload, value length constraint).
 pub const ATTRIBUTE_VALUE_MAX_CHARS: u32 = 800;
-/// Longest policy name (CreatePolicy); `policy_catalog::is_valid_policy_name` enforces it.
+/// Longest policy name (CreatePolicy); [`is_valid_policy_name`] enforces it.
 pub const POLICY_NAME_MAX_CHARS: u32 = 128;
 /// Attributes a thing may have without a thing type (Developer Guide, Thing types).
 pub const MAX_ATTRIBUTES_WITHOUT_TYPE: u32 = 3;

@@ -61,7 +61,12 @@ pub async fn build_state(
             iot.clone(),
             iot.clone(),
         )),
-        certificates: Arc::new(Certificates::new(iot.clone(), iot.clone(), iot.clone())),
+        certificates: Arc::new(Certificates::new(
+            iot.clone(),
+            iot.clone(),
+            iot.clone(),
+            iot.clone(),
+        )),
         lifecycle: Arc::new(Lifecycle::new(
             iot.clone(),
             iot.clone(),

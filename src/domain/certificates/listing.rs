@@ -1,6 +1,8 @@
 //! The certificates list as the console shows it: its filters, rows and the status changes an
 //! admin may make. These types cross the wire between server functions and pages.
 
+use super::status::CertificateStatus;
+use crate::domain::aws_names::check_thing_name;
 use crate::domain::inventory::{query_string, Cursor};
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +21,8 @@ pub struct CertificateQuery {
     pub expiring_within: String,
     /// Days since the certificate was created; empty for no age filter.
     pub older_than: String,
+    /// Only the certificates attached to this thing; empty for all.
+    pub thing: String,
     pub cursor: String,
 }
 
@@ -27,6 +31,7 @@ pub struct CertificateQuery {
 pub struct ValidCertificateQuery {
     pub expiring_within: Option<u32>,
     pub older_than: Option<u32>,
+    pub thing: Option<String>,
     pub cursor: Cursor,
 }
 
@@ -48,6 +53,13 @@ impl CertificateQuery {
         Ok(ValidCertificateQuery {
             expiring_within: days(&self.expiring_within, "\"Expiring within\"")?,
             older_than: days(&self.older_than, "\"Older than\"")?,
+            thing: match self.thing.trim() {
+                "" => None,
+                t => {
+                    check_thing_name(t)?;
+                    Some(t.to_string())
+                }
+            },
             cursor: Cursor::decode(&self.cursor)
                 .ok_or("The page position in the address is damaged; start from the first page.")?,
         })
@@ -58,6 +70,7 @@ impl CertificateQuery {
         query_string(&[
             ("expiring_within", self.expiring_within.as_str()),
             ("older_than", &self.older_than),
+            ("thing", &self.thing),
             ("cursor", &self.cursor),
         ])
     }
@@ -68,7 +81,7 @@ impl CertificateQuery {
 pub struct CertificateRow {
     pub id: String,
     pub arn: String,
-    pub status: String,
+    pub status: CertificateStatus,
     /// RFC 3339, UTC.
     pub created: Option<String>,
     pub age_days: Option<i64>,
@@ -101,7 +114,7 @@ pub fn passes(q: &ValidCertificateQuery, age_days: Option<i64>, days_left: Optio
 pub struct StatusChanged {
     pub id: String,
     /// The status now set.
-    pub status: String,
+    pub status: CertificateStatus,
 }
 
 /// A status change an admin may make. On the wire it is its verb ("Revoke"), read in any
@@ -148,11 +161,20 @@ impl StatusChange {
     /// ("Revoke a client certificate": once revoked, its status can't be changed,
     /// <https://docs.aws.amazon.com/iot/latest/developerguide/revoke-device-cert.html>);
     /// transfer states belong to certificate transfer and are left alone.
-    pub fn allowed_from(self, status: &str) -> bool {
+    pub fn allowed_from(self, status: CertificateStatus) -> bool {
         match self {
-            StatusChange::Activate => status == "INACTIVE",
-            StatusChange::Deactivate => status == "ACTIVE",
-            StatusChange::Revoke => status == "ACTIVE" || status == "INACTIVE",
+            StatusChange::Activate => status == CertificateStatus::Inactive,
+            StatusChange::Deactivate => status == CertificateStatus::Active,
+            StatusChange::Revoke => status.is_in_service(),
+        }
+    }
+
+    /// The status the change sets.
+    pub fn target(self) -> CertificateStatus {
+        match self {
+            StatusChange::Activate => CertificateStatus::Active,
+            StatusChange::Deactivate => CertificateStatus::Inactive,
+            StatusChange::Revoke => CertificateStatus::Revoked,
         }
     }
 }
@@ -176,10 +198,19 @@ mod tests {
         let q = CertificateQuery {
             expiring_within: " 30 ".into(),
             older_than: String::new(),
+            thing: " sensor-001 ".into(),
             cursor: String::new(),
         };
         let v = q.validate().unwrap();
         assert_eq!((v.expiring_within, v.older_than), (Some(30), None));
+        assert_eq!(v.thing.as_deref(), Some("sensor-001"));
+        let e = CertificateQuery {
+            thing: "no spaces/please".into(),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap_err();
+        assert!(e.contains("no spaces/please"), "{e}");
         for bad in ["0", "-1", "x", "36501"] {
             let e = CertificateQuery {
                 older_than: bad.into(),
@@ -202,6 +233,14 @@ mod tests {
             }
             .to_query_string(),
             "expiring_within=7"
+        );
+        assert_eq!(
+            CertificateQuery {
+                thing: "sensor 1".into(),
+                ..Default::default()
+            }
+            .to_query_string(),
+            "thing=sensor%201"
         );
     }
 
@@ -230,14 +269,23 @@ mod tests {
     // "Revoke a client certificate": a revoked certificate's status can't be changed.
     #[test]
     fn revoked_is_final_and_changes_follow_the_status() {
+        use CertificateStatus::{Active, Inactive, Revoked};
         use StatusChange::*;
-        assert!(Deactivate.allowed_from("ACTIVE") && !Deactivate.allowed_from("INACTIVE"));
-        assert!(Activate.allowed_from("INACTIVE") && !Activate.allowed_from("REVOKED"));
-        assert!(Revoke.allowed_from("ACTIVE") && Revoke.allowed_from("INACTIVE"));
-        assert!(StatusChange::ALL.iter().all(|c| !c.allowed_from("REVOKED")));
-        assert!(StatusChange::ALL
-            .iter()
-            .all(|c| !c.allowed_from("PENDING_TRANSFER")));
+        assert!(Deactivate.allowed_from(Active) && !Deactivate.allowed_from(Inactive));
+        assert!(Activate.allowed_from(Inactive) && !Activate.allowed_from(Revoked));
+        assert!(Revoke.allowed_from(Active) && Revoke.allowed_from(Inactive));
+        for left_alone in [
+            Revoked,
+            CertificateStatus::PendingTransfer,
+            CertificateStatus::RegisterInactive,
+            CertificateStatus::PendingActivation,
+            CertificateStatus::Unknown,
+        ] {
+            assert!(StatusChange::ALL.iter().all(|c| !c.allowed_from(left_alone)));
+        }
+        for c in StatusChange::ALL {
+            assert!(!c.allowed_from(c.target()), "{c:?} from what it sets");
+        }
         assert_eq!(StatusChange::parse("revoke"), Some(Revoke));
         assert_eq!(StatusChange::parse("delete"), None);
     }

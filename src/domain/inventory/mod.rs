@@ -183,7 +183,7 @@ pub struct DeviceRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertificateSummary {
     pub id: String,
-    pub status: String,
+    pub status: crate::domain::certificates::status::CertificateStatus,
     /// RFC 3339, UTC.
     pub not_after: Option<String>,
     /// Whole days until expiry (negative once expired), for colouring and sorting.
@@ -215,7 +215,7 @@ pub struct DeviceDetail {
 pub struct CertificateDetail {
     pub id: String,
     pub arn: String,
-    pub status: String,
+    pub status: crate::domain::certificates::status::CertificateStatus,
     pub not_before: Option<String>,
     pub not_after: Option<String>,
     pub days_left: Option<i64>,

@@ -28,6 +28,7 @@ fn CertificatesView() -> impl IntoView {
         params.with(|m| CertificateQuery {
             expiring_within: m.get("expiring_within").unwrap_or_default(),
             older_than: m.get("older_than").unwrap_or_default(),
+            thing: m.get("thing").unwrap_or_default(),
             cursor: m.get("cursor").unwrap_or_default(),
         })
     });
@@ -60,6 +61,10 @@ fn CertificateFilters(query: CertificateQuery) -> impl IntoView {
             </label>
             <label>"Older than (days)"
                 <input name="older_than" type="number" min="1" value=query.older_than placeholder="365"/>
+            </label>
+            <label>"Device"
+                <input name="thing" type="search" value=query.thing placeholder="thing name"
+                    maxlength="128" autocomplete="off"/>
             </label>
             <button type="submit">"Apply"</button>
             <a href=format!("/certificates?expiring_within={DEFAULT_EXPIRY_WINDOW_DAYS}") id="expiring-soon">
@@ -105,10 +110,12 @@ fn CertificateTable(
     change: ServerAction<ChangeCertificateStatus>,
 ) -> impl IntoView {
     if page.rows.is_empty() {
-        let text = if query.cursor.is_empty() {
-            "No certificate matches."
-        } else {
+        let text = if !query.cursor.is_empty() {
             "No more certificates."
+        } else if !query.thing.trim().is_empty() {
+            "No certificate of this device matches."
+        } else {
+            "No certificate matches."
         };
         return view! { <p class="empty">{text}</p> <Pager next=page.next_cursor query/> }
             .into_any();
@@ -127,7 +134,7 @@ fn CertificateTable(
                 // confirmation left open on it carries over to the actions of its new status.
                 <For
                     each=move || page.rows.clone()
-                    key=|c| (c.id.clone(), c.status.clone())
+                    key=|c| (c.id.clone(), c.status)
                     children=move |c| view! { <CertificateRowView c change/> }
                 />
             </tbody>
@@ -142,7 +149,7 @@ fn CertificateRowView(
     c: CertificateRow,
     change: ServerAction<ChangeCertificateStatus>,
 ) -> impl IntoView {
-    let status_class = format!("status status-{}", c.status.to_lowercase());
+    let status_class = format!("status status-{}", c.status.as_aws().to_lowercase());
     let expiry = match c.days_left {
         Some(d) if d < 0 => format!(
             "{} (expired {} days ago)",
@@ -162,12 +169,12 @@ fn CertificateRowView(
     };
     let changes: Vec<StatusChange> = StatusChange::ALL
         .into_iter()
-        .filter(|ch| ch.allowed_from(&c.status))
+        .filter(|ch| ch.allowed_from(c.status))
         .collect();
     view! {
-        <tr data-certificate=c.id.clone() data-status=c.status.clone()>
+        <tr data-certificate=c.id.clone() data-status=c.status.as_aws()>
             <th scope="row" class="mono" title=c.id.clone()>{short_id(&c.id)}"…"</th>
-            <td><span class=status_class>{c.status.clone()}</span></td>
+            <td><span class=status_class>{c.status.as_aws()}</span></td>
             <td class:warn=c.days_left.is_some_and(|d| d <= 30)>{expiry}</td>
             <td>{c.age_days.map(|a| format!("{a} days")).unwrap_or_default()}</td>
             <td>{c.key.clone().unwrap_or_default()}</td>
@@ -179,7 +186,7 @@ fn CertificateRowView(
                 <a class="chip" href=format!("/policies/{}", percent_encode(p))>{p.clone()}</a>
             }).collect_view()}</td>
             <td>
-                {(matches!(c.status.as_str(), "ACTIVE" | "INACTIVE") && !c.things.is_empty()).then(|| view! {
+                {(c.status.is_in_service() && !c.things.is_empty()).then(|| view! {
                     <a class="button rotate" href=format!("/certificates/{}/rotate", c.id)>"Rotate…"</a>
                 })}
                 {changes.into_iter().map(|ch| {

@@ -29,6 +29,7 @@ fn DeviceView() -> impl IntoView {
 
 #[component]
 fn DeviceDetailView(d: DeviceDetail) -> impl IntoView {
+    let certificates_href = format!("/certificates?thing={}", percent_encode(&d.name));
     view! {
         <h1>{d.name.clone()}</h1>
         <WhenAllowed permission=Permission::ManageCertificates>
@@ -64,6 +65,11 @@ fn DeviceDetailView(d: DeviceDetail) -> impl IntoView {
         </section>
         <section id="certificates">
             <h2>"Certificates"</h2>
+            <WhenAllowed permission=Permission::ManageCertificates>
+                <p><a id="manage-certificates-link" href=certificates_href.clone()>
+                    "Rotate, deactivate or revoke these certificates…"
+                </a></p>
+            </WhenAllowed>
             {if d.certificates.is_empty() {
                 view! { <p class="empty warn">"No certificate is attached: this device cannot connect."</p> }.into_any()
             } else {
@@ -79,7 +85,7 @@ fn DeviceDetailView(d: DeviceDetail) -> impl IntoView {
 
 #[component]
 fn CertificateView(c: CertificateDetail) -> impl IntoView {
-    let status_class = format!("status status-{}", c.status.to_lowercase());
+    let status_class = format!("status status-{}", c.status.as_aws().to_lowercase());
     let validity = format!(
         "{} → {}{}",
         c.not_before.clone().unwrap_or_else(|| "?".into()),
@@ -95,7 +101,7 @@ fn CertificateView(c: CertificateDetail) -> impl IntoView {
     let facts = c.facts.clone();
     view! {
         <section class="certificate">
-            <h3><span class=status_class>{c.status.clone()}</span> " " <span class="mono">{c.id.clone()}</span></h3>
+            <h3><span class=status_class>{c.status.as_aws()}</span> " " <span class="mono">{c.id.clone()}</span></h3>
             <dl class="facts">
                 <dt>"Validity"</dt><dd>{validity}</dd>
                 {facts.map(|f| view! {

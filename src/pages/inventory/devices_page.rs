@@ -139,11 +139,11 @@ fn CertBadge(cert: CertificateSummary) -> impl IntoView {
         }
         _ => "expiry unknown".into(),
     };
-    let class = format!("status status-{}", cert.status.to_lowercase());
+    let class = format!("status status-{}", cert.status.as_aws().to_lowercase());
     let soon = cert.days_left.is_some_and(|d| d < 30);
     view! {
         <li title=cert.id>
-            <span class=class>{cert.status.clone()}</span>
+            <span class=class>{cert.status.as_aws()}</span>
             " "
             <span class:warn=soon>{expiry}</span>
         </li>

@@ -37,7 +37,7 @@ pub use job_store::{JobRecord, JobStore};
 pub use policies::PolicyStore;
 pub use principals::{certificate_id_of, Principals};
 pub use provisioning::{
-    CertificateState, CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem, Provisioner,
+    CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem, Provisioner,
 };
 pub use records::{
     CertificateListing, CertificateRecord, Page, PolicyRecord, PolicySummary, PolicyVersionRecord,

@@ -3,6 +3,7 @@
 //! it over the SDK.
 
 use super::AwsError;
+use crate::domain::certificates::status::CertificateStatus;
 use async_trait::async_trait;
 use std::fmt;
 
@@ -54,24 +55,6 @@ pub struct CreatedKeys {
     pub private_key: PrivateKeyPem,
 }
 
-/// A certificate status the console sets (UpdateCertificate).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CertificateState {
-    Active,
-    Inactive,
-    Revoked,
-}
-
-impl CertificateState {
-    pub fn as_aws(self) -> &'static str {
-        match self {
-            CertificateState::Active => "ACTIVE",
-            CertificateState::Inactive => "INACTIVE",
-            CertificateState::Revoked => "REVOKED",
-        }
-    }
-}
-
 /// Creates a device's resources, and removes them again.
 #[async_trait]
 pub trait Provisioner: Send + Sync {
@@ -99,7 +82,8 @@ pub trait Provisioner: Send + Sync {
         pem: &str,
         active: bool,
     ) -> Result<CreatedCertificate, AwsError>;
-    async fn update_certificate(&self, id: &str, status: CertificateState) -> Result<(), AwsError>;
+    /// UpdateCertificate: ACTIVE, INACTIVE or REVOKED are what the console sets.
+    async fn update_certificate(&self, id: &str, status: CertificateStatus) -> Result<(), AwsError>;
     /// AWS deletes only an INACTIVE certificate with nothing attached.
     async fn delete_certificate(&self, id: &str) -> Result<(), AwsError>;
     async fn attach_policy(&self, policy: &str, principal_arn: &str) -> Result<(), AwsError>;

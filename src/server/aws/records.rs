@@ -1,6 +1,7 @@
 //! The console's own types for what the AWS calls return: the traits speak these, never
 //! the SDK's.
 
+use crate::domain::certificates::status::CertificateStatus;
 use std::collections::HashMap;
 
 /// The AWS page size the console asks for. Constant, so that a cursor's position inside an
@@ -53,7 +54,7 @@ pub struct ThingGroupRecord {
 pub struct CertificateListing {
     pub id: String,
     pub arn: String,
-    pub status: String,
+    pub status: CertificateStatus,
     /// Unix seconds.
     pub created: Option<i64>,
 }
@@ -62,7 +63,9 @@ pub struct CertificateListing {
 pub struct CertificateRecord {
     pub id: String,
     pub arn: String,
-    pub status: String,
+    pub status: CertificateStatus,
+    /// Unix seconds, DescribeCertificate's creationDate.
+    pub created: Option<i64>,
     /// Unix seconds, from DescribeCertificate's validity.
     pub not_before: Option<i64>,
     pub not_after: Option<i64>,

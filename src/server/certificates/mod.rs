@@ -1,5 +1,6 @@
-//! The certificate lifecycle service: every certificate with its validity, age, key and
-//! attachments, filtered by expiry and age; and the status changes an admin makes.
+//! The certificates service: every certificate with its validity, age, key and attachments,
+//! filtered by expiry, age and device; and the status changes an admin makes. Rotation and
+//! removal runs are in `lifecycle`.
 
 pub mod lifecycle;
 
@@ -8,8 +9,10 @@ use crate::domain::certificates::listing::{
     passes, CertificatePage, CertificateQuery, CertificateRow, StatusChange, StatusChanged,
     ValidCertificateQuery, CERTIFICATES_PAGE_SIZE,
 };
+use crate::domain::certificates::status::CertificateStatus;
 use crate::server::aws::{
-    CertificateDirectory, CertificateListing, CertificateState, Principals, Provisioner,
+    certificate_id_of, CertificateDirectory, CertificateListing, Principals, Provisioner,
+    ThingRegistry,
 };
 use crate::server::paging::{collect_matches, CONCURRENCY};
 use crate::server::service_error::{ErrorKind, OrNotFound, ServiceError};
@@ -24,6 +27,8 @@ pub struct Certificates {
     certs: Arc<dyn CertificateDirectory>,
     /// For the things a certificate is attached to (ListPrincipalThings).
     principals: Arc<dyn Principals>,
+    /// For the certificates of one device (ListThingPrincipals).
+    things: Arc<dyn ThingRegistry>,
     /// Status changes (UpdateCertificate), shared with provisioning.
     lifecycle: Arc<dyn Provisioner>,
     now: fn() -> i64,
@@ -48,11 +53,13 @@ impl Certificates {
     pub fn new(
         certs: Arc<dyn CertificateDirectory>,
         principals: Arc<dyn Principals>,
+        things: Arc<dyn ThingRegistry>,
         lifecycle: Arc<dyn Provisioner>,
     ) -> Self {
         Certificates {
             certs,
             principals,
+            things,
             lifecycle,
             now: unix_now,
         }
@@ -62,6 +69,9 @@ impl Certificates {
     pub async fn list(&self, query: &CertificateQuery) -> Result<CertificatePage, ServiceError> {
         let q = query.validate().map_err(ServiceError::Invalid)?;
         let now = (self.now)();
+        if let Some(thing) = &q.thing {
+            return self.list_of_thing(&q, thing, now).await;
+        }
         let (rows, next) = collect_matches(
             &q.cursor,
             CERTIFICATES_PAGE_SIZE as usize,
@@ -83,6 +93,41 @@ impl Certificates {
         })
     }
 
+    /// The certificates of one device, newest first, on one page: a thing has few (AWS
+    /// allows a handful of principals per thing, not a fleet's worth).
+    async fn list_of_thing(
+        &self,
+        q: &ValidCertificateQuery,
+        thing: &str,
+        now: i64,
+    ) -> Result<CertificatePage, ServiceError> {
+        let principals = self
+            .things
+            .principals_of_thing(thing)
+            .await
+            .or_not_found(|| format!("There is no device named {thing}."))?;
+        let listings = principals.into_iter().filter_map(|arn| {
+            let id = certificate_id_of(&arn)?.to_string();
+            Some(CertificateListing {
+                id,
+                arn,
+                // Filled in by the describe in `row`; the listing only carries the ids here.
+                status: CertificateStatus::Unknown,
+                created: None,
+            })
+        });
+        let found = futures::future::try_join_all(
+            listings.map(|listing| self.row_if_passing(q, listing, now)),
+        )
+        .await?;
+        let mut rows: Vec<CertificateRow> = found.into_iter().flatten().collect();
+        rows.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
+        Ok(CertificatePage {
+            rows,
+            next_cursor: None,
+        })
+    }
+
     /// The row of a listed certificate, or `None` when a filter leaves it out. The age filter
     /// needs only the listing, so it is applied before any further call.
     async fn row_if_passing(
@@ -91,8 +136,10 @@ impl Certificates {
         c: CertificateListing,
         now: i64,
     ) -> Result<Option<CertificateRow>, ServiceError> {
+        // A listing without a creation date (a device's certificates) waits for the describe.
         let age_days = c.created.map(|t| (now - t).div_euclid(DAY));
-        if !passes(
+        if age_days.is_some()
+            && !passes(
             &ValidCertificateQuery {
                 expiring_within: None,
                 ..q.clone()
@@ -121,9 +168,10 @@ impl Certificates {
             .pem
             .as_deref()
             .and_then(|pem| parse_certificate_pem(pem).ok());
+        let created = c.created.or(record.created);
         Ok(CertificateRow {
-            age_days: c.created.map(|t| (now - t).div_euclid(DAY)),
-            created: c.created.map(rfc3339),
+            age_days: created.map(|t| (now - t).div_euclid(DAY)),
+            created: created.map(rfc3339),
             not_after: record.not_after.map(rfc3339),
             days_left: record.not_after.map(|t| days_between(now, t)),
             // "EC P-256" names its size already; "RSA" needs it.
@@ -156,27 +204,23 @@ impl Certificates {
             .describe_certificate(id)
             .await
             .or_not_found(|| format!("There is no certificate {id}."))?;
-        if !change.allowed_from(&current.status) {
+        if !change.allowed_from(current.status) {
             return Err(ServiceError::Invalid(format!(
                 "A certificate that is {} cannot be {}{}.",
                 current.status,
                 change.past(),
-                if current.status == "REVOKED" {
+                if current.status == CertificateStatus::Revoked {
                     ": revocation is final"
                 } else {
                     ""
                 }
             )));
         }
-        let state = match change {
-            StatusChange::Activate => CertificateState::Active,
-            StatusChange::Deactivate => CertificateState::Inactive,
-            StatusChange::Revoke => CertificateState::Revoked,
-        };
-        self.lifecycle.update_certificate(id, state).await?;
+        let status = change.target();
+        self.lifecycle.update_certificate(id, status).await?;
         Ok(StatusChanged {
             id: id.to_string(),
-            status: state.as_aws().to_string(),
+            status,
         })
     }
 }

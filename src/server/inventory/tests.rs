@@ -1,6 +1,7 @@
 //! The service over the fake account ([`crate::server::aws::fake`]), paging like AWS with
 //! small pages, to cross many.
 
+use crate::domain::certificates::status::CertificateStatus;
 use super::*;
 use crate::server::aws::fake::{arn_of, cert_id, Account, Certificate, Fake, Thing};
 use std::collections::HashMap;
@@ -30,7 +31,7 @@ fn fleet_paged(n: usize, page: usize) -> (Inventory, Arc<Fake>) {
             .with_certificate_record(Certificate {
                 not_before: Some(0),
                 not_after: Some(86_400 * 10),
-                ..Certificate::new(&cert_id(i as u32), "ACTIVE")
+                ..Certificate::new(&cert_id(i as u32), CertificateStatus::Active)
             })
             .with_principal(&name, &arn)
             .with_policy_on("P", &arn);
@@ -165,7 +166,7 @@ async fn rows_carry_certificates_policies_and_groups() {
     let row = page.rows.iter().find(|r| r.name == "s-02").unwrap();
     assert_eq!(row.groups, vec!["Evens"]);
     assert_eq!(row.policies, vec!["P"]);
-    assert_eq!(row.certificates[0].status, "ACTIVE");
+    assert_eq!(row.certificates[0].status, CertificateStatus::Active);
     assert_eq!(row.certificates[0].days_left, Some(10));
     assert_eq!(
         row.certificates[0].not_after.as_deref(),

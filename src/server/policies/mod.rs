@@ -3,6 +3,7 @@
 
 use crate::domain::aws_names::{is_valid_aws_name, is_valid_policy_name};
 use crate::domain::certificates::facts::rfc3339;
+use crate::domain::certificates::status::CertificateStatus;
 use crate::domain::certificates::variables::certificate_policy_variables;
 use crate::domain::inventory::sorted_pairs;
 use crate::domain::policies::catalog::{
@@ -270,7 +271,7 @@ impl Policies {
         let mut chosen = None;
         for id in principals.iter().filter_map(|p| certificate_id_of(p)) {
             let cert = self.certs.describe_certificate(id).await?;
-            let active = cert.status == "ACTIVE";
+            let active = cert.status == CertificateStatus::Active;
             if chosen.is_none() || active {
                 chosen = Some(cert);
             }

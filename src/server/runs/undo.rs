@@ -5,7 +5,8 @@
 use super::live::Live;
 use super::RunError;
 use crate::domain::runs::{RunState, StepStatus};
-use crate::server::aws::{AwsError, AwsErrorKind, CertificateState, Provisioner};
+use crate::domain::certificates::status::CertificateStatus;
+use crate::server::aws::{AwsError, AwsErrorKind, Provisioner};
 use crate::server::service_error::ServiceError;
 
 /// One thing a run created, and so must remove on a failure. Each names everything its
@@ -56,7 +57,7 @@ impl Undo {
             }),
             Undo::Certificate { id } => {
                 // AWS deletes only an INACTIVE certificate.
-                gone_ok(aws.update_certificate(id, CertificateState::Inactive).await).map_err(
+                gone_ok(aws.update_certificate(id, CertificateStatus::Inactive).await).map_err(
                     |e| format!("Certificate {id} was not deleted and is still ACTIVE ({e})."),
                 )?;
                 gone_ok(aws.delete_certificate(id).await).map_err(|e| {

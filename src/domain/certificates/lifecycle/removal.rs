@@ -2,6 +2,7 @@
 //! naming what a stopped removal leaves.
 
 use super::short_id;
+use crate::domain::certificates::status::CertificateStatus;
 use crate::domain::runs::planned_run;
 use crate::domain::runs::LiveRun;
 
@@ -11,7 +12,7 @@ pub struct AttachedCertificate {
     pub id: String,
     pub arn: String,
     /// `None` when the certificate could not be described (already deleted).
-    pub status: Option<String>,
+    pub status: Option<CertificateStatus>,
     pub policies: Vec<String>,
     /// Things other than the one being removed that the certificate is attached to.
     pub other_things: Vec<String>,
@@ -100,7 +101,7 @@ impl RemovalSubject {
                     });
                 }
                 AttachedPrincipal::Certificate(c) => {
-                    if !matches!(c.status.as_deref(), Some("INACTIVE" | "REVOKED")) {
+                    if !c.status.is_some_and(CertificateStatus::is_out_of_service) {
                         out.push(RemovalAction::Deactivate { id: c.id.clone() });
                     }
                     out.extend(c.policies.iter().map(|p| RemovalAction::DetachPolicy {
@@ -246,14 +247,14 @@ mod tests {
 
     fn certificate(
         id: &str,
-        status: &str,
+        status: CertificateStatus,
         policies: &[&str],
         others: &[&str],
     ) -> AttachedPrincipal {
         AttachedPrincipal::Certificate(AttachedCertificate {
             id: id.into(),
             arn: format!("arn:aws:iot:us-east-1:123456789012:cert/{id}"),
-            status: Some(status.into()),
+            status: Some(status),
             policies: policies.iter().map(|p| p.to_string()).collect(),
             other_things: others.iter().map(|t| t.to_string()).collect(),
         })
@@ -271,7 +272,7 @@ mod tests {
     fn a_removal_deactivates_detaches_and_deletes_then_leaves_groups_and_deletes_the_thing() {
         let run = subject(vec![certificate(
             "c1aaaaaaaaaaaaaa",
-            "ACTIVE",
+            CertificateStatus::Active,
             &["P1", "P2"],
             &[],
         )])
@@ -292,7 +293,7 @@ mod tests {
 
     #[test]
     fn revoked_and_inactive_certificates_are_not_deactivated_again() {
-        for status in ["REVOKED", "INACTIVE"] {
+        for status in [CertificateStatus::Revoked, CertificateStatus::Inactive] {
             let actions = subject(vec![certificate("c1", status, &[], &[])]).actions();
             assert!(
                 !actions
@@ -307,8 +308,8 @@ mod tests {
     #[test]
     fn a_shared_certificate_is_only_detached_and_the_plan_says_why() {
         let run = subject(vec![
-            certificate("c1", "ACTIVE", &["P1"], &["sensor-10"]),
-            certificate("c2", "ACTIVE", &[], &["a", "b", "c"]),
+            certificate("c1", CertificateStatus::Active, &["P1"], &["sensor-10"]),
+            certificate("c2", CertificateStatus::Active, &[], &["a", "b", "c"]),
             AttachedPrincipal::Other("us-east-1:cognito-id".into()),
         ])
         .planned_run();
@@ -330,7 +331,7 @@ mod tests {
     fn a_stopped_removal_names_what_remains_with_whole_ids() {
         let actions = subject(vec![certificate(
             "c1aaaaaaaaaaaaaa",
-            "ACTIVE",
+            CertificateStatus::Active,
             &["P1"],
             &[],
         )])
@@ -358,7 +359,7 @@ mod tests {
 
     #[test]
     fn notes_leave_nothing_behind() {
-        let actions = subject(vec![certificate("c1", "ACTIVE", &[], &["x"])]).actions();
+        let actions = subject(vec![certificate("c1", CertificateStatus::Active, &[], &["x"])]).actions();
         assert!(actions[1].is_note());
         assert_eq!(
             removal_left_behind(&actions, 1),

@@ -2,6 +2,7 @@
 //! hands back.
 
 use super::short_id;
+use crate::domain::certificates::status::CertificateStatus;
 use crate::domain::runs::planned_run;
 use crate::domain::runs::{LiveRun, Step};
 use serde::{Deserialize, Serialize};
@@ -24,7 +25,7 @@ pub enum RotationAction {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RotationSubject {
     pub old_certificate_id: String,
-    pub old_status: String,
+    pub old_status: CertificateStatus,
     pub policies: Vec<String>,
     /// Never empty: a certificate attached to no thing is refused before planning.
     pub things: Vec<String>,
@@ -48,7 +49,7 @@ impl RotationSubject {
                 .cloned()
                 .map(RotationAction::AttachToThing),
         );
-        if self.old_status != "INACTIVE" {
+        if self.old_status != CertificateStatus::Inactive {
             out.push(RotationAction::DeactivateOld {
                 id: self.old_certificate_id.clone(),
             });
@@ -108,7 +109,7 @@ mod tests {
     fn a_rotation_gives_the_new_certificate_everything_before_deactivating_the_old() {
         let subject = RotationSubject {
             old_certificate_id: OLD.into(),
-            old_status: "ACTIVE".into(),
+            old_status: CertificateStatus::Active,
             policies: vec!["P1".into(), "P2".into()],
             things: vec!["sensor-9".into(), "sensor-9-spare".into()],
         };
@@ -128,7 +129,7 @@ mod tests {
         assert!(run.steps.iter().all(|s| s.status == StepStatus::Pending));
 
         let inactive = RotationSubject {
-            old_status: "INACTIVE".into(),
+            old_status: CertificateStatus::Inactive,
             ..subject
         };
         assert_eq!(

@@ -1,6 +1,7 @@
 //! What the fake account holds: seeded by a test with the `with_*` builders, changed by the
 //! calls, and compared whole through its [`Snapshot`].
 
+use crate::domain::certificates::status::CertificateStatus;
 use crate::server::aws::{AwsError, ThingGroupRecord, ThingRecord, ThingTypeRecord};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -57,11 +58,10 @@ impl Thing {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Certificate {
     pub id: String,
-    /// ACTIVE, INACTIVE, REVOKED, PENDING_TRANSFER, …
-    pub status: String,
+    pub status: CertificateStatus,
     pub pem: Option<String>,
     /// Unix seconds, as ListCertificates and DescribeCertificate give them.
     pub created: Option<i64>,
@@ -70,11 +70,14 @@ pub struct Certificate {
 }
 
 impl Certificate {
-    pub fn new(id: &str, status: &str) -> Certificate {
+    pub fn new(id: &str, status: CertificateStatus) -> Certificate {
         Certificate {
             id: id.to_string(),
-            status: status.to_string(),
-            ..Certificate::default()
+            status,
+            pem: None,
+            created: None,
+            not_before: None,
+            not_after: None,
         }
     }
 }
@@ -144,7 +147,7 @@ pub struct Snapshot {
     /// (thing, group)
     pub memberships: BTreeSet<(String, String)>,
     /// id → status
-    pub certificates: BTreeMap<String, String>,
+    pub certificates: BTreeMap<String, CertificateStatus>,
     pub policies: BTreeSet<String>,
     /// (policy, principal ARN)
     pub policy_attachments: BTreeSet<(String, String)>,
@@ -198,10 +201,10 @@ impl Account {
     }
 
     /// A certificate with that status; a certificate with the id already there takes it.
-    pub fn with_certificate(self, id: &str, status: &str) -> Account {
+    pub fn with_certificate(self, id: &str, status: CertificateStatus) -> Account {
         let existing = self.certificates.iter().find(|c| c.id == id).cloned();
         self.with_certificate_record(Certificate {
-            status: status.to_string(),
+            status,
             ..existing.unwrap_or_else(|| Certificate::new(id, status))
         })
     }
@@ -255,7 +258,7 @@ impl Account {
             certificates: self
                 .certificates
                 .iter()
-                .map(|c| (c.id.clone(), c.status.clone()))
+                .map(|c| (c.id.clone(), c.status))
                 .collect(),
             policies: self.policies.iter().map(|p| p.name.clone()).collect(),
             policy_attachments: self.policy_attachments.clone(),

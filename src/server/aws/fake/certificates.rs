@@ -24,7 +24,7 @@ impl CertificateDirectory for Fake {
                 .map(|c| CertificateListing {
                     id: c.id.clone(),
                     arn: arn_of(&c.id),
-                    status: c.status.clone(),
+                    status: c.status,
                     created: c.created,
                 })
                 .collect();
@@ -40,7 +40,8 @@ impl CertificateDirectory for Fake {
             Ok(CertificateRecord {
                 id: c.id.clone(),
                 arn: arn_of(&c.id),
-                status: c.status.clone(),
+                status: c.status,
+                created: c.created,
                 not_before: c.not_before,
                 not_after: c.not_after,
                 pem: c.pem.clone(),

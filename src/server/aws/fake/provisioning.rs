@@ -3,8 +3,9 @@
 
 use super::account::{arn_of, cert_id, not_found, thing_arn, Certificate, Thing};
 use super::{refused, short, short_id, Fake, Inner};
+use crate::domain::certificates::status::CertificateStatus;
 use crate::server::aws::{
-    AwsError, CertificateState, CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem,
+    AwsError, CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem,
     Provisioner,
 };
 use async_trait::async_trait;
@@ -25,7 +26,11 @@ impl Inner {
     fn new_certificate(&mut self, pem: &str, active: bool) -> CreatedCertificate {
         self.made += 1;
         let id = cert_id(100 + self.made);
-        let status = if active { "ACTIVE" } else { "INACTIVE" };
+        let status = if active {
+            CertificateStatus::Active
+        } else {
+            CertificateStatus::Inactive
+        };
         self.account.certificates.push(Certificate {
             pem: Some(pem.to_string()),
             created: Some(NOW),
@@ -184,16 +189,20 @@ impl Provisioner for Fake {
         .await
     }
 
-    async fn update_certificate(&self, id: &str, status: CertificateState) -> Result<(), AwsError> {
+    async fn update_certificate(
+        &self,
+        id: &str,
+        status: CertificateStatus,
+    ) -> Result<(), AwsError> {
         let args = format!("{} {}", short_id(id), status.as_aws());
         self.change("UpdateCertificate", args, |i| {
             let c = i.account.certificate_mut(id)?;
-            if c.status == "REVOKED" {
+            if c.status == CertificateStatus::Revoked {
                 return Err(refused(format!(
                     "update Certificate {id}: the status of a REVOKED certificate does not allow it"
                 )));
             }
-            c.status = status.as_aws().to_string();
+            c.status = status;
             Ok(())
         })
         .await
@@ -203,7 +212,7 @@ impl Provisioner for Fake {
         self.change("DeleteCertificate", short_id(id).into(), |i| {
             i.lagging_delete(&format!("Certificate {id}"))?;
             let a = &mut i.account;
-            if a.certificate(id)?.status == "ACTIVE" {
+            if a.certificate(id)?.status == CertificateStatus::Active {
                 return Err(refused(format!(
                     "delete Certificate {id}: the status of an ACTIVE certificate does not allow it"
                 )));

@@ -1,8 +1,9 @@
 //! The fake's own refusals, paging and fault injection, which the services' tests rely on.
 
+use crate::domain::certificates::status::CertificateStatus;
 use super::*;
 use crate::server::aws::{
-    CertificateDirectory, CertificateState, PolicyStore, Provisioner, ThingFilter, ThingRegistry,
+    CertificateDirectory, PolicyStore, Provisioner, ThingFilter, ThingRegistry,
 };
 
 fn kind_of<T: std::fmt::Debug>(r: Result<T, AwsError>) -> AwsErrorKind {
@@ -14,7 +15,7 @@ async fn refuses_what_aws_refuses() {
     let (id, arn) = (cert_id(1), arn_of(&cert_id(1)));
     let seed = Account::default()
         .with_thing("t")
-        .with_certificate(&id, "ACTIVE")
+        .with_certificate(&id, CertificateStatus::Active)
         .with_policies(["P"])
         .with_policy_on("P", &arn)
         .with_principal("t", &arn);
@@ -22,22 +23,22 @@ async fn refuses_what_aws_refuses() {
     let e = fake.delete_certificate(&id).await.unwrap_err();
     assert_eq!(e.kind, AwsErrorKind::Invalid);
     assert!(e.message.contains("ACTIVE"), "{e}");
-    fake.update_certificate(&id, CertificateState::Inactive)
+    fake.update_certificate(&id, CertificateStatus::Inactive)
         .await
         .unwrap();
     let e = fake.delete_certificate(&id).await.unwrap_err();
     assert!(e.message.contains("still attached"), "{e}");
     assert_eq!(kind_of(fake.delete_thing("t").await), AwsErrorKind::Invalid);
-    fake.update_certificate(&id, CertificateState::Revoked)
+    fake.update_certificate(&id, CertificateStatus::Revoked)
         .await
         .unwrap();
     assert_eq!(
-        kind_of(fake.update_certificate(&id, CertificateState::Active).await),
+        kind_of(fake.update_certificate(&id, CertificateStatus::Active).await),
         AwsErrorKind::Invalid,
         "revocation is final"
     );
     let mut expected = seed.snapshot();
-    expected.certificates.insert(id.clone(), "REVOKED".into());
+    expected.certificates.insert(id.clone(), CertificateStatus::Revoked);
     assert_eq!(fake.snapshot(), expected, "a refusal changes nothing");
 
     // What does not exist, or is not attached, is NotFound.
@@ -115,7 +116,7 @@ async fn listings_page_like_aws() {
         .fold(seed, |a, (n, t)| {
             a.with_certificate_record(Certificate {
                 created: Some(t),
-                ..Certificate::new(&cert_id(n), "ACTIVE")
+                ..Certificate::new(&cert_id(n), CertificateStatus::Active)
             })
         });
     let fake = Fake::new(seed).page_size(3);

@@ -1,5 +1,6 @@
 //! [`ThingRegistry`] and [`CertificateDirectory`] over the AWS IoT control-plane SDK.
 
+use crate::domain::certificates::status::CertificateStatus;
 use crate::server::aws::{
     AwsError, CertificateDirectory, CertificateListing, CertificateRecord, Page, PolicyRecord,
     ThingFilter, ThingGroupRecord, ThingRecord, ThingRegistry, ThingTypeRecord, AWS_PAGE_SIZE,
@@ -19,6 +20,13 @@ impl SdkIot {
             client: Client::new(config),
         }
     }
+}
+
+/// Our status for the SDK's; a status with no word, or one newer than us, is `Unknown`.
+pub(super) fn status_of(s: Option<&aws_sdk_iot::types::CertificateStatus>) -> CertificateStatus {
+    s.map_or(CertificateStatus::Unknown, |s| {
+        CertificateStatus::from_aws(s.as_str())
+    })
 }
 
 pub(super) fn secs(t: Option<&aws_smithy_types::DateTime>) -> Option<i64> {
@@ -250,10 +258,7 @@ impl CertificateDirectory for SdkIot {
                 .map(|c| CertificateListing {
                     id: c.certificate_id().unwrap_or_default().to_string(),
                     arn: c.certificate_arn().unwrap_or_default().to_string(),
-                    status: c
-                        .status()
-                        .map(|s| s.as_str().to_string())
-                        .unwrap_or_else(|| "UNKNOWN".into()),
+                    status: status_of(c.status()),
                     created: secs(c.creation_date()),
                 })
                 .collect(),
@@ -277,10 +282,8 @@ impl CertificateDirectory for SdkIot {
         Ok(CertificateRecord {
             id: d.certificate_id().unwrap_or(id).to_string(),
             arn: d.certificate_arn().unwrap_or_default().to_string(),
-            status: d
-                .status()
-                .map(|s| s.as_str().to_string())
-                .unwrap_or_else(|| "UNKNOWN".into()),
+            status: status_of(d.status()),
+            created: secs(d.creation_date()),
             not_before: secs(d.validity().and_then(|v| v.not_before())),
             not_after: secs(d.validity().and_then(|v| v.not_after())),
             pem: d.certificate_pem().map(str::to_string),

@@ -3,10 +3,11 @@
 use super::SdkIot;
 use crate::server::aws::{AwsError, AwsErrorKind};
 use crate::server::aws::{
-    CertificateState, CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem, Provisioner,
+    CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem, Provisioner,
 };
 use async_trait::async_trait;
 use aws_sdk_iot::error::SdkError;
+use crate::domain::certificates::status::CertificateStatus as OurStatus;
 use aws_sdk_iot::types::{AttributePayload, CertificateStatus};
 
 fn status(active: bool) -> CertificateStatus {
@@ -189,7 +190,7 @@ impl Provisioner for SdkIot {
     async fn update_certificate(
         &self,
         id: &str,
-        new_status: CertificateState,
+        new_status: OurStatus,
     ) -> Result<(), AwsError> {
         self.client
             .update_certificate()

@@ -18,7 +18,8 @@ use crate::domain::certificates::lifecycle::{
     removal_left_behind, AttachedCertificate, AttachedPrincipal, RemovalAction, RemovalSubject,
 };
 use crate::domain::runs::{LiveRun, RunState, StepStatus};
-use crate::server::aws::{certificate_id_of, AwsError, AwsErrorKind, CertificateState};
+use crate::domain::certificates::status::CertificateStatus;
+use crate::server::aws::{certificate_id_of, AwsError, AwsErrorKind};
 use crate::server::runs::live::Live;
 use crate::server::runs::undo::gone_ok;
 use crate::server::runs::RunError;
@@ -128,7 +129,7 @@ impl Lifecycle {
         let aws = self.aws.as_ref();
         match action {
             RemovalAction::Deactivate { id } => {
-                gone_ok(aws.update_certificate(id, CertificateState::Inactive).await)?
+                gone_ok(aws.update_certificate(id, CertificateStatus::Inactive).await)?
             }
             RemovalAction::DetachPolicy { policy, arn, .. } => {
                 gone_ok(aws.detach_policy(policy, arn).await)?

@@ -17,7 +17,8 @@ use crate::domain::certificates::lifecycle::{
 };
 use crate::domain::onboarding::check_csr_pem;
 use crate::domain::runs::LiveRun;
-use crate::server::aws::{CertificateState, CreatedCertificate};
+use crate::domain::certificates::status::CertificateStatus;
+use crate::server::aws::CreatedCertificate;
 use crate::server::certificates::certificate_id;
 use crate::server::runs::live::Live;
 use crate::server::runs::undo::{run_undoable, Undo, UndoableSteps};
@@ -97,9 +98,9 @@ impl Lifecycle {
             .await
             .or_not_found(|| format!("There is no certificate {id}."))?;
         let short = short_id(id);
-        match old.status.as_str() {
-            "ACTIVE" | "INACTIVE" => {}
-            "REVOKED" => {
+        match old.status {
+            s if s.is_in_service() => {}
+            CertificateStatus::Revoked => {
                 return Err(ServiceError::Invalid(format!(
                     "Certificate {short} is REVOKED: revocation is final, so it cannot be rotated."
                 )))
@@ -166,7 +167,7 @@ impl Lifecycle {
                 })
             }
             RotationAction::DeactivateOld { id } => {
-                aws.update_certificate(id, CertificateState::Inactive)
+                aws.update_certificate(id, CertificateStatus::Inactive)
                     .await?;
                 None
             }

@@ -2,6 +2,7 @@
 //! and refuses what AWS refuses (deleting an ACTIVE or attached certificate, a thing with a
 //! principal); a test makes it fail one forward call, or every call of one kind of undo.
 
+use crate::domain::certificates::status::CertificateStatus;
 use super::*;
 use crate::domain::onboarding::provisioning::{CertificateSource, ProvisionRequest};
 use crate::domain::runs::{RunState, Step, StepStatus};
@@ -55,8 +56,8 @@ fn leftovers(fake: &Fake, before: &[&str]) -> Vec<String> {
 }
 
 /// The status of the certificate `id`, if it exists.
-fn status_of(fake: &Fake, id: &str) -> Option<String> {
-    fake.snapshot().certificates.get(id).cloned()
+fn status_of(fake: &Fake, id: &str) -> Option<CertificateStatus> {
+    fake.snapshot().certificates.get(id).copied()
 }
 
 fn request(certificate: CertificateSource) -> ProvisionRequest {
@@ -141,7 +142,7 @@ async fn a_full_run_makes_every_call_in_order() {
     assert!(last.is_finished());
     assert_eq!(last.done_count(), FORWARD_CALLS.len() as u32);
     let a = fake.snapshot();
-    assert_eq!(status_of(&fake, &new_id()).as_deref(), Some("ACTIVE"));
+    assert_eq!(status_of(&fake, &new_id()), Some(CertificateStatus::Active));
     assert_eq!(a.principals.len(), 1);
     assert_eq!(a.policy_attachments.len(), 2);
     assert_eq!(a.memberships.len(), 2);
@@ -292,8 +293,8 @@ async fn an_undo_failure_is_reported_with_what_is_left_behind() {
         ]
     );
     assert_eq!(
-        status_of(&fake, &new_id()).as_deref(),
-        Some("INACTIVE"),
+        status_of(&fake, &new_id()),
+        Some(CertificateStatus::Inactive),
         "deactivated even though it could not be deleted"
     );
     let message = ServiceError::from(RunError::Failed { run, cause }).to_string();
@@ -375,7 +376,7 @@ async fn aws_made_keys_reach_only_the_outcome() {
     assert!(fake
         .calls()
         .contains(&"CreateKeysAndCertificate".to_string()));
-    assert_eq!(status_of(&fake, &new_id()).as_deref(), Some("ACTIVE"));
+    assert_eq!(status_of(&fake, &new_id()), Some(CertificateStatus::Active));
     for r in &seen {
         let published = serde_json::to_string(r).unwrap() + &format!("{r:?}");
         assert!(!published.contains("TOP-SECRET"));
@@ -391,7 +392,7 @@ async fn a_brought_certificate_is_registered_without_a_ca() {
     assert!(fake
         .calls()
         .contains(&"RegisterCertificateWithoutCA".to_string()));
-    assert_eq!(status_of(&fake, &new_id()).as_deref(), Some("ACTIVE"));
+    assert_eq!(status_of(&fake, &new_id()), Some(CertificateStatus::Active));
     assert_eq!(outcome.certificate_pem, CERT);
     assert_eq!(
         outcome.steps[4].label,

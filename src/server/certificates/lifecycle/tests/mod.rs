@@ -4,6 +4,7 @@
 mod removal;
 mod rotation;
 
+use crate::domain::certificates::status::CertificateStatus;
 use super::*;
 use crate::domain::runs::{LiveRun, Step, StepStatus};
 use crate::server::aws::fake::Fake;

@@ -11,7 +11,7 @@ fn neighbour() -> Account {
     Account::default()
         .with_thing("sensor-10")
         .with_member("sensor-10", "G1")
-        .with_certificate(&cert_id(2), "ACTIVE")
+        .with_certificate(&cert_id(2), CertificateStatus::Active)
         .with_policies(["P1", "P2"])
         .with_policy_on("P1", &other)
         .with_principal("sensor-10", &other)
@@ -24,7 +24,7 @@ fn device() -> Account {
         .with_thing("sensor-9")
         .with_member("sensor-9", "G1")
         .with_member("sensor-9", "G2")
-        .with_certificate(&cert_id(1), "ACTIVE")
+        .with_certificate(&cert_id(1), CertificateStatus::Active)
         .with_policy_on("P1", &mine)
         .with_policy_on("P2", &mine)
         .with_principal("sensor-9", &mine)
@@ -172,7 +172,7 @@ async fn a_failure_stops_the_run_and_a_second_run_finishes_it() {
                 )),
                 "{left:?}"
             );
-            expected.certificates.insert(cert_id(1), "INACTIVE".into());
+            expected.certificates.insert(cert_id(1), CertificateStatus::Inactive);
         }
         assert_eq!(
             fake.snapshot(),
@@ -230,7 +230,7 @@ async fn a_delete_refused_while_a_detachment_propagates_is_tried_again() {
 #[tokio::test]
 async fn revoked_certificates_are_deleted_as_they_are_and_other_principals_only_detached() {
     let state = device()
-        .with_certificate(&cert_id(1), "REVOKED")
+        .with_certificate(&cert_id(1), CertificateStatus::Revoked)
         .with_principal("sensor-9", "us-east-1:cognito-id");
     let fake = Arc::new(Fake::new(state));
     let run = remove(&fake, "sensor-9").await.0.unwrap();

@@ -18,8 +18,8 @@ fn device() -> Account {
         .with_thing("sensor-9-spare")
         .with_thing("other")
         .with_member("sensor-9", "G1")
-        .with_certificate(&cert_id(1), "ACTIVE")
-        .with_certificate(&cert_id(2), "ACTIVE")
+        .with_certificate(&cert_id(1), CertificateStatus::Active)
+        .with_certificate(&cert_id(2), CertificateStatus::Active)
         .with_policies(["P1", "P2", "P3"])
         .with_policy_on("P1", &old)
         .with_policy_on("P2", &old)
@@ -86,8 +86,8 @@ async fn a_rotation_moves_policies_and_things_to_the_new_certificate_and_deactiv
     // The old certificate keeps its attachments, INACTIVE: it can be activated again.
     let new_arn = arn_of(&new);
     let expected = device()
-        .with_certificate(&cert_id(1), "INACTIVE")
-        .with_certificate(&new, "ACTIVE")
+        .with_certificate(&cert_id(1), CertificateStatus::Inactive)
+        .with_certificate(&new, CertificateStatus::Active)
         .with_policy_on("P1", &new_arn)
         .with_policy_on("P2", &new_arn)
         .with_principal("sensor-9", &new_arn)
@@ -173,12 +173,12 @@ async fn a_failure_at_every_step_undoes_the_run_and_leaves_the_old_certificate_a
 
 #[tokio::test]
 async fn an_inactive_old_certificate_needs_no_last_step() {
-    let state = device().with_certificate(&cert_id(1), "INACTIVE");
+    let state = device().with_certificate(&cert_id(1), CertificateStatus::Inactive);
     let fake = Arc::new(Fake::new(state));
     let outcome = rotate(&fake, &cert_id(1), CSR).await.0.unwrap();
     assert_eq!(fake.changes(), FORWARD[..5]);
     assert_eq!(outcome.steps.len(), 5);
-    assert_eq!(fake.snapshot().certificates[&cert_id(1)], "INACTIVE");
+    assert_eq!(fake.snapshot().certificates[&cert_id(1)], CertificateStatus::Inactive);
 }
 
 #[tokio::test]
@@ -205,9 +205,9 @@ async fn the_plan_lists_every_step_pending_and_changes_nothing() {
 #[tokio::test]
 async fn rotations_that_cannot_run_are_refused_before_any_change() {
     let state = device()
-        .with_certificate(&cert_id(3), "REVOKED")
-        .with_certificate(&cert_id(4), "PENDING_TRANSFER")
-        .with_certificate(&cert_id(5), "ACTIVE")
+        .with_certificate(&cert_id(3), CertificateStatus::Revoked)
+        .with_certificate(&cert_id(4), CertificateStatus::PendingTransfer)
+        .with_certificate(&cert_id(5), CertificateStatus::Active)
         .with_principal("sensor-9", &arn_of(&cert_id(3)))
         .with_principal("sensor-9", &arn_of(&cert_id(4)));
     let cases: Vec<(String, &str, String, bool)> = vec![
