@@ -469,11 +469,10 @@ impl Parser {
             let mut entries = Vec::new();
             for (key, values) in keys {
                 let key_path = format!("{op_path}.{key}");
+                // An empty list is a valid policy: the AWS IoT developer guide's connect
+                // policy examples allow only a default connect with
+                // `"ForAllValues:StringEquals": {"iot:ConnectAttributes": []}`.
                 let list: Vec<String> = match values {
-                    Value::Array(items) if items.is_empty() => {
-                        self.err(&key_path, "The list of condition values is empty.");
-                        continue;
-                    }
                     Value::Array(items) => items
                         .iter()
                         .enumerate()

@@ -558,6 +558,60 @@ fn unsupported_operators_say_so() {
         .any(|n| n.message.contains("Unknown condition operator")));
 }
 
+// "Connect policy examples", MQTT persistent sessions (AWS IoT developer guide): with
+// `"ForAllValues:StringEquals": {"iot:ConnectAttributes": []}` a device may make a default
+// connect only; a connect that uses PersistentConnect or LastWill is not allowed. An empty
+// list matches no request value, so ForAllValues holds only when the request has none, and
+// ForAnyValue and plain operators never hold (their negated forms always do).
+// https://docs.aws.amazon.com/iot/latest/developerguide/connect-policy.html
+#[test]
+fn an_empty_list_of_condition_values_allows_only_what_has_no_values() {
+    let k = "iot:ConnectAttributes";
+    let default_only =
+        with_condition(r#"{"ForAllValues:StringEquals":{"iot:ConnectAttributes":[]}}"#);
+    let parsed = parse_policy(&default_only).expect("the developer guide's own example parses");
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+    let cases: [(&[&str], Decision); 4] = [
+        (&[], Decision::Allowed),
+        (&["PersistentConnect"], Decision::ImplicitDeny),
+        (&["LastWill"], Decision::ImplicitDeny),
+        (&["PersistentConnect", "LastWill"], Decision::ImplicitDeny),
+    ];
+    let set = PolicySet::new(&[NamedPolicy {
+        name: "p",
+        document: &parsed.document,
+    }]);
+    for (attrs, want) in cases {
+        let r = if attrs.is_empty() {
+            connect(&[])
+        } else {
+            connect(&[(k, attrs)])
+        };
+        assert_eq!(decide_one(&default_only, &r), want, "{attrs:?}");
+        assert_eq!(set.decide(&r), want, "compiled, {attrs:?}");
+    }
+    assert_eq!(
+        decide_one(&default_only, &connect(&[(k, &[])])),
+        Decision::Allowed,
+        "an empty list in the request is no values too"
+    );
+    for (cond, want) in [
+        (r#"{"ForAnyValue:StringEquals":{"iot:ConnectAttributes":[]}}"#, Decision::ImplicitDeny),
+        (r#"{"StringEquals":{"iot:ClientId":[]}}"#, Decision::ImplicitDeny),
+        (r#"{"StringNotEquals":{"iot:ClientId":[]}}"#, Decision::Allowed),
+    ] {
+        let text = with_condition(cond);
+        let r = connect(&[(k, &["LastWill"]), ("iot:ClientId", &["c1"])]);
+        assert_eq!(decide_one(&text, &r), want, "{cond}");
+        let parsed = parse_policy(&text).unwrap();
+        let set = PolicySet::new(&[NamedPolicy {
+            name: "p",
+            document: &parsed.document,
+        }]);
+        assert_eq!(set.decide(&r), want, "compiled, {cond}");
+    }
+}
+
 // "Single-valued vs. multivalued context keys" (IAM User Guide): ForAllValues is true when every
 // request value matches a policy value, and also when the key is absent from the request;
 // ForAnyValue is true when at least one request value matches.
