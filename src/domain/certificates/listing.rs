@@ -281,7 +281,9 @@ mod tests {
             CertificateStatus::PendingActivation,
             CertificateStatus::Unknown,
         ] {
-            assert!(StatusChange::ALL.iter().all(|c| !c.allowed_from(left_alone)));
+            assert!(StatusChange::ALL
+                .iter()
+                .all(|c| !c.allowed_from(left_alone)));
         }
         for c in StatusChange::ALL {
             assert!(!c.allowed_from(c.target()), "{c:?} from what it sets");

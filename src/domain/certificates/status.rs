@@ -57,13 +57,19 @@ impl CertificateStatus {
     /// ACTIVE or INACTIVE: the statuses an admin moves a certificate between, and the ones
     /// a rotation may start from.
     pub fn is_in_service(self) -> bool {
-        matches!(self, CertificateStatus::Active | CertificateStatus::Inactive)
+        matches!(
+            self,
+            CertificateStatus::Active | CertificateStatus::Inactive
+        )
     }
 
     /// A certificate AWS lets no device connect with: what a device removal needs before
     /// it may delete the certificate.
     pub fn is_out_of_service(self) -> bool {
-        matches!(self, CertificateStatus::Inactive | CertificateStatus::Revoked)
+        matches!(
+            self,
+            CertificateStatus::Inactive | CertificateStatus::Revoked
+        )
     }
 }
 

@@ -36,9 +36,7 @@ pub use error::{AwsError, AwsErrorKind};
 pub use job_store::{JobRecord, JobStore};
 pub use policies::PolicyStore;
 pub use principals::{certificate_id_of, Principals};
-pub use provisioning::{
-    CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem, Provisioner,
-};
+pub use provisioning::{CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem, Provisioner};
 pub use records::{
     CertificateListing, CertificateRecord, Page, PolicyRecord, PolicySummary, PolicyVersionRecord,
     ThingFilter, ThingGroupRecord, ThingRecord, ThingTypeRecord, AWS_PAGE_SIZE,

@@ -83,7 +83,8 @@ pub trait Provisioner: Send + Sync {
         active: bool,
     ) -> Result<CreatedCertificate, AwsError>;
     /// UpdateCertificate: ACTIVE, INACTIVE or REVOKED are what the console sets.
-    async fn update_certificate(&self, id: &str, status: CertificateStatus) -> Result<(), AwsError>;
+    async fn update_certificate(&self, id: &str, status: CertificateStatus)
+        -> Result<(), AwsError>;
     /// AWS deletes only an INACTIVE certificate with nothing attached.
     async fn delete_certificate(&self, id: &str) -> Result<(), AwsError>;
     async fn attach_policy(&self, policy: &str, principal_arn: &str) -> Result<(), AwsError>;

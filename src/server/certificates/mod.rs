@@ -140,13 +140,14 @@ impl Certificates {
         let age_days = c.created.map(|t| (now - t).div_euclid(DAY));
         if age_days.is_some()
             && !passes(
-            &ValidCertificateQuery {
-                expiring_within: None,
-                ..q.clone()
-            },
-            age_days,
-            None,
-        ) {
+                &ValidCertificateQuery {
+                    expiring_within: None,
+                    ..q.clone()
+                },
+                age_days,
+                None,
+            )
+        {
             return Ok(None);
         }
         let row = match self.row(c, now).await {

@@ -1,8 +1,8 @@
 //! The service over the fake account ([`crate::server::aws::fake`]), paging like AWS with
 //! small pages, to cross many.
 
-use crate::domain::certificates::status::CertificateStatus;
 use super::*;
+use crate::domain::certificates::status::CertificateStatus;
 use crate::server::aws::fake::{arn_of, cert_id, Account, Certificate, Fake, Thing};
 use std::collections::HashMap;
 

@@ -4,8 +4,8 @@
 
 use super::live::Live;
 use super::RunError;
-use crate::domain::runs::{RunState, StepStatus};
 use crate::domain::certificates::status::CertificateStatus;
+use crate::domain::runs::{RunState, StepStatus};
 use crate::server::aws::{AwsError, AwsErrorKind, Provisioner};
 use crate::server::service_error::ServiceError;
 
@@ -57,9 +57,13 @@ impl Undo {
             }),
             Undo::Certificate { id } => {
                 // AWS deletes only an INACTIVE certificate.
-                gone_ok(aws.update_certificate(id, CertificateStatus::Inactive).await).map_err(
-                    |e| format!("Certificate {id} was not deleted and is still ACTIVE ({e})."),
-                )?;
+                gone_ok(
+                    aws.update_certificate(id, CertificateStatus::Inactive)
+                        .await,
+                )
+                .map_err(|e| {
+                    format!("Certificate {id} was not deleted and is still ACTIVE ({e}).")
+                })?;
                 gone_ok(aws.delete_certificate(id).await).map_err(|e| {
                     format!("Certificate {id} was set INACTIVE but not deleted ({e}).")
                 })

@@ -359,7 +359,13 @@ mod tests {
 
     #[test]
     fn notes_leave_nothing_behind() {
-        let actions = subject(vec![certificate("c1", CertificateStatus::Active, &[], &["x"])]).actions();
+        let actions = subject(vec![certificate(
+            "c1",
+            CertificateStatus::Active,
+            &[],
+            &["x"],
+        )])
+        .actions();
         assert!(actions[1].is_note());
         assert_eq!(
             removal_left_behind(&actions, 1),

@@ -596,9 +596,18 @@ fn an_empty_list_of_condition_values_allows_only_what_has_no_values() {
         "an empty list in the request is no values too"
     );
     for (cond, want) in [
-        (r#"{"ForAnyValue:StringEquals":{"iot:ConnectAttributes":[]}}"#, Decision::ImplicitDeny),
-        (r#"{"StringEquals":{"iot:ClientId":[]}}"#, Decision::ImplicitDeny),
-        (r#"{"StringNotEquals":{"iot:ClientId":[]}}"#, Decision::Allowed),
+        (
+            r#"{"ForAnyValue:StringEquals":{"iot:ConnectAttributes":[]}}"#,
+            Decision::ImplicitDeny,
+        ),
+        (
+            r#"{"StringEquals":{"iot:ClientId":[]}}"#,
+            Decision::ImplicitDeny,
+        ),
+        (
+            r#"{"StringNotEquals":{"iot:ClientId":[]}}"#,
+            Decision::Allowed,
+        ),
     ] {
         let text = with_condition(cond);
         let r = connect(&[(k, &["LastWill"]), ("iot:ClientId", &["c1"])]);

@@ -5,8 +5,7 @@ use super::account::{arn_of, cert_id, not_found, thing_arn, Certificate, Thing};
 use super::{refused, short, short_id, Fake, Inner};
 use crate::domain::certificates::status::CertificateStatus;
 use crate::server::aws::{
-    AwsError, CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem,
-    Provisioner,
+    AwsError, CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem, Provisioner,
 };
 use async_trait::async_trait;
 

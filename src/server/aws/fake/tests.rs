@@ -1,7 +1,7 @@
 //! The fake's own refusals, paging and fault injection, which the services' tests rely on.
 
-use crate::domain::certificates::status::CertificateStatus;
 use super::*;
+use crate::domain::certificates::status::CertificateStatus;
 use crate::server::aws::{
     CertificateDirectory, PolicyStore, Provisioner, ThingFilter, ThingRegistry,
 };
@@ -33,12 +33,17 @@ async fn refuses_what_aws_refuses() {
         .await
         .unwrap();
     assert_eq!(
-        kind_of(fake.update_certificate(&id, CertificateStatus::Active).await),
+        kind_of(
+            fake.update_certificate(&id, CertificateStatus::Active)
+                .await
+        ),
         AwsErrorKind::Invalid,
         "revocation is final"
     );
     let mut expected = seed.snapshot();
-    expected.certificates.insert(id.clone(), CertificateStatus::Revoked);
+    expected
+        .certificates
+        .insert(id.clone(), CertificateStatus::Revoked);
     assert_eq!(fake.snapshot(), expected, "a refusal changes nothing");
 
     // What does not exist, or is not attached, is NotFound.

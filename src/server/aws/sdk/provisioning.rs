@@ -1,13 +1,13 @@
 //! [`Provisioner`] over the AWS IoT control-plane SDK.
 
 use super::SdkIot;
+use crate::domain::certificates::status::CertificateStatus as OurStatus;
 use crate::server::aws::{AwsError, AwsErrorKind};
 use crate::server::aws::{
     CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem, Provisioner,
 };
 use async_trait::async_trait;
 use aws_sdk_iot::error::SdkError;
-use crate::domain::certificates::status::CertificateStatus as OurStatus;
 use aws_sdk_iot::types::{AttributePayload, CertificateStatus};
 
 fn status(active: bool) -> CertificateStatus {
@@ -187,11 +187,7 @@ impl Provisioner for SdkIot {
         })
     }
 
-    async fn update_certificate(
-        &self,
-        id: &str,
-        new_status: OurStatus,
-    ) -> Result<(), AwsError> {
+    async fn update_certificate(&self, id: &str, new_status: OurStatus) -> Result<(), AwsError> {
         self.client
             .update_certificate()
             .certificate_id(id)

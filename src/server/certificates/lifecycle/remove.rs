@@ -17,8 +17,8 @@ use crate::domain::aws_names::check_thing_name;
 use crate::domain::certificates::lifecycle::{
     removal_left_behind, AttachedCertificate, AttachedPrincipal, RemovalAction, RemovalSubject,
 };
-use crate::domain::runs::{LiveRun, RunState, StepStatus};
 use crate::domain::certificates::status::CertificateStatus;
+use crate::domain::runs::{LiveRun, RunState, StepStatus};
 use crate::server::aws::{certificate_id_of, AwsError, AwsErrorKind};
 use crate::server::runs::live::Live;
 use crate::server::runs::undo::gone_ok;
@@ -128,9 +128,10 @@ impl Lifecycle {
     async fn removal_step(&self, action: &RemovalAction) -> Result<(), ServiceError> {
         let aws = self.aws.as_ref();
         match action {
-            RemovalAction::Deactivate { id } => {
-                gone_ok(aws.update_certificate(id, CertificateStatus::Inactive).await)?
-            }
+            RemovalAction::Deactivate { id } => gone_ok(
+                aws.update_certificate(id, CertificateStatus::Inactive)
+                    .await,
+            )?,
             RemovalAction::DetachPolicy { policy, arn, .. } => {
                 gone_ok(aws.detach_policy(policy, arn).await)?
             }

@@ -15,9 +15,9 @@ use super::Lifecycle;
 use crate::domain::certificates::lifecycle::{
     short_id, RotationAction, RotationOutcome, RotationSubject,
 };
+use crate::domain::certificates::status::CertificateStatus;
 use crate::domain::onboarding::check_csr_pem;
 use crate::domain::runs::LiveRun;
-use crate::domain::certificates::status::CertificateStatus;
 use crate::server::aws::CreatedCertificate;
 use crate::server::certificates::certificate_id;
 use crate::server::runs::live::Live;

@@ -2,8 +2,8 @@
 //! and refuses what AWS refuses (deleting an ACTIVE or attached certificate, a thing with a
 //! principal); a test makes it fail one forward call, or every call of one kind of undo.
 
-use crate::domain::certificates::status::CertificateStatus;
 use super::*;
+use crate::domain::certificates::status::CertificateStatus;
 use crate::domain::onboarding::provisioning::{CertificateSource, ProvisionRequest};
 use crate::domain::runs::{RunState, Step, StepStatus};
 use crate::server::aws::fake::{

@@ -4,8 +4,8 @@
 mod removal;
 mod rotation;
 
-use crate::domain::certificates::status::CertificateStatus;
 use super::*;
+use crate::domain::certificates::status::CertificateStatus;
 use crate::domain::runs::{LiveRun, Step, StepStatus};
 use crate::server::aws::fake::Fake;
 use crate::server::aws::AwsErrorKind;

@@ -172,7 +172,9 @@ async fn a_failure_stops_the_run_and_a_second_run_finishes_it() {
                 )),
                 "{left:?}"
             );
-            expected.certificates.insert(cert_id(1), CertificateStatus::Inactive);
+            expected
+                .certificates
+                .insert(cert_id(1), CertificateStatus::Inactive);
         }
         assert_eq!(
             fake.snapshot(),

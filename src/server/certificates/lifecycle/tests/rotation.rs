@@ -178,7 +178,10 @@ async fn an_inactive_old_certificate_needs_no_last_step() {
     let outcome = rotate(&fake, &cert_id(1), CSR).await.0.unwrap();
     assert_eq!(fake.changes(), FORWARD[..5]);
     assert_eq!(outcome.steps.len(), 5);
-    assert_eq!(fake.snapshot().certificates[&cert_id(1)], CertificateStatus::Inactive);
+    assert_eq!(
+        fake.snapshot().certificates[&cert_id(1)],
+        CertificateStatus::Inactive
+    );
 }
 
 #[tokio::test]
