@@ -16,6 +16,7 @@ use crate::server::aws::{
 };
 use crate::server::paging::{collect_matches, CONCURRENCY};
 use crate::server::service_error::{ErrorKind, OrNotFound, ServiceError};
+use futures::stream::{self, StreamExt, TryStreamExt};
 use std::sync::Arc;
 
 /// AWS pages one request may read while looking for matches: bounds the latency of a filter
@@ -116,10 +117,12 @@ impl Certificates {
                 created: None,
             })
         });
-        let found = futures::future::try_join_all(
-            listings.map(|listing| self.row_if_passing(q, listing, now)),
-        )
-        .await?;
+        // Three calls a certificate, as many certificates at a time as a listing page reads.
+        let found: Vec<Option<CertificateRow>> = stream::iter(listings)
+            .map(|listing| self.row_if_passing(q, listing, now))
+            .buffered(CONCURRENCY)
+            .try_collect()
+            .await?;
         let mut rows: Vec<CertificateRow> = found.into_iter().flatten().collect();
         rows.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
         Ok(CertificatePage {
