@@ -18,7 +18,7 @@ use super::model::{
 use super::operators::{parse_op, Cmp, Op, SetOp};
 use super::pattern::Pattern;
 use super::values;
-use super::vars::{compile, lookup, matches, Tok};
+use super::vars::{arn_matches, compile, lookup, matches, with_pattern, Tok};
 
 /// Policies compiled for deciding requests; owns everything it needs.
 #[derive(Debug, Clone)]
@@ -75,6 +75,12 @@ enum Wanted {
     /// Nanoseconds since the epoch; `None`: not a date.
     Date(Option<i128>),
     Ip(String),
+    /// An ARN pattern, compiled per request: its variables may hold colons, so it is split
+    /// into components only once they are filled in. `vars`: whether `${...}` is a variable.
+    Arn {
+        src: String,
+        vars: bool,
+    },
     /// `Null`'s value: `Some(true)` tests absence, `Some(false)` presence.
     Null(Option<bool>),
 }
@@ -223,6 +229,10 @@ impl CompiledCondition {
             Op::Numeric(_) => Wanted::Number(values::number(w)),
             Op::Date(_) => Wanted::Date(values::date(w)),
             Op::IpAddress | Op::NotIpAddress => Wanted::Ip(w.clone()),
+            Op::Arn | Op::ArnNot => Wanted::Arn {
+                src: w.clone(),
+                vars,
+            },
             _ => Wanted::Text(Pattern::new(w, vars, wildcards)),
         };
         CompiledCondition::Op {
@@ -278,7 +288,7 @@ impl CompiledCondition {
 /// (wildcards, case-insensitive) for a string-like operator, as in `eval::value_matches`.
 fn text_mode(op: Op) -> (bool, bool) {
     match op {
-        Op::StringLike | Op::StringNotLike => (true, false),
+        Op::StringLike | Op::StringNotLike | Op::Arn | Op::ArnNot => (true, false),
         Op::StringEqualsIgnoreCase | Op::StringNotEqualsIgnoreCase | Op::Bool => (false, true),
         _ => (false, false),
     }
@@ -298,6 +308,11 @@ fn value_matches(op: Op, wanted: &Wanted, actual: &[String], ctx: &Context) -> b
         (_, Wanted::Ip(w)) => actual
             .iter()
             .any(|a| values::in_cidr(a, w).unwrap_or(false)),
+        // Component by component; an unresolved variable matches nothing, as in `eval`.
+        (_, Wanted::Arn { src, vars }) => with_pattern(src, vars.then_some(ctx), true, |p| {
+            actual.iter().any(|a| arn_matches(p, a))
+        })
+        .unwrap_or(false),
         (_, Wanted::Text(p)) => {
             let (_, fold) = text_mode(op);
             actual.iter().any(|a| p.is_match(a, ctx, fold))

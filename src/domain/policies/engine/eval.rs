@@ -11,7 +11,7 @@ use super::model::{
 };
 use super::operators::{parse_op, Op, SetOp};
 use super::values;
-use super::vars::{lookup, matches, with_pattern, Unresolved};
+use super::vars::{arn_matches, lookup, matches, with_pattern, Unresolved};
 
 /// A policy under a name (the AWS policy name, or a draft's label).
 #[derive(Debug, Clone, Copy)]
@@ -232,13 +232,20 @@ fn value_matches(
         Op::IpAddress | Op::NotIpAddress => return typed(&values::in_cidr, "IP addresses", notes),
         _ => {}
     }
+    let arn = matches!(op, Op::Arn | Op::ArnNot);
     let (wildcards, fold) = match op {
-        Op::StringLike | Op::StringNotLike => (true, false),
+        Op::StringLike | Op::StringNotLike | Op::Arn | Op::ArnNot => (true, false),
         Op::StringEqualsIgnoreCase | Op::StringNotEqualsIgnoreCase | Op::Bool => (false, true),
         _ => (false, false),
     };
     match with_pattern(wanted, vars, wildcards, |p| {
-        actual.iter().any(|a| matches(p, a, fold))
+        actual.iter().any(|a| {
+            if arn {
+                arn_matches(p, a)
+            } else {
+                matches(p, a, fold)
+            }
+        })
     }) {
         Ok(m) => m,
         Err(u) => {

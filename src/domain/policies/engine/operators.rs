@@ -22,6 +22,10 @@ pub(crate) enum Op {
     Date(Cmp),
     IpAddress,
     NotIpAddress,
+    /// ArnEquals and ArnLike, which behave alike: see [`super::vars::arn_matches`].
+    Arn,
+    /// ArnNotEquals and ArnNotLike.
+    ArnNot,
 }
 
 /// The comparison of a Numeric or Date operator. `NotEquals` matches on equality and is
@@ -71,18 +75,13 @@ impl Op {
                 | Op::Numeric(Cmp::NotEquals)
                 | Op::Date(Cmp::NotEquals)
                 | Op::NotIpAddress
+                | Op::ArnNot
         )
     }
 }
 
 /// Operator names AWS defines but this engine does not evaluate yet.
-const NOT_YET: &[&str] = &[
-    "BinaryEquals",
-    "ArnEquals",
-    "ArnNotEquals",
-    "ArnLike",
-    "ArnNotLike",
-];
+const NOT_YET: &[&str] = &["BinaryEquals"];
 
 /// A set operator prefix for multivalued context keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,6 +117,8 @@ pub(crate) fn parse_op(name: &str) -> Result<(Option<SetOp>, Op, bool), String> 
         "Bool" => Op::Bool,
         "IpAddress" => Op::IpAddress,
         "NotIpAddress" => Op::NotIpAddress,
+        "ArnEquals" | "ArnLike" => Op::Arn,
+        "ArnNotEquals" | "ArnNotLike" => Op::ArnNot,
         _ if base.strip_prefix("Numeric").and_then(Cmp::parse).is_some() => {
             Op::Numeric(base.strip_prefix("Numeric").and_then(Cmp::parse).expect("checked"))
         }

@@ -111,6 +111,8 @@ fn condition() -> impl Strategy<Value = Condition> {
         "ForAllValues:StringEquals",
         "ForAnyValue:StringEqualsIfExists",
         "ArnLike",
+        "ArnNotEquals",
+        "BinaryEquals",
         "StringEqual",
     ]);
     let string_keys = pick(&["iot:ClientId", "iot:clientid", "multi", "iot:Missing"]);
@@ -123,6 +125,7 @@ fn condition() -> impl Strategy<Value = Condition> {
         "${iot:Connection.Thing.ThingName}",
         "${iot:Missing}",
         "a",
+        "arn:aws:iot:*:*:client/${iot:ClientId}",
     ]);
     let text = (string_ops, string_keys, string_values).prop_map(|(op, k, v)| (op, vec![(k, v)]));
     let flag = (
@@ -222,7 +225,15 @@ fn request() -> impl Strategy<Value = Request> {
         proptest::option::of(pick(&["sensor-1", "Sensor-1", "sensor-2"])),
         proptest::option::of(pick(&["true", "false"])),
         proptest::option::of(pick(&["3", "9.5", "é"])),
-        proptest::collection::vec(pick(&["a", "sensor-1", "b"]), 0..3),
+        proptest::collection::vec(
+            pick(&[
+                "a",
+                "sensor-1",
+                "b",
+                "arn:aws:iot:us-east-1:123456789012:client/sensor-1",
+            ]),
+            0..3,
+        ),
         proptest::option::of(pick(&["2026-11-23T09:00:00Z", "yesterday"])),
         proptest::option::of(pick(&["203.0.113.10", "2001:db8::1", "198.51.100.1"])),
     )

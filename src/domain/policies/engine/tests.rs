@@ -539,15 +539,13 @@ fn variables_in_condition_values() {
 
 #[test]
 fn unsupported_operators_say_so() {
-    let p = doc(&with_condition(
-        r#"{"ArnLike":{"aws:SourceArn":"arn:aws:iot:*"}}"#,
-    ));
-    let r = connect(&[("aws:SourceIp", &["203.0.113.10"])]);
+    let p = doc(&with_condition(r#"{"BinaryEquals":{"k":"QmluYXJ5"}}"#));
+    let r = connect(&[("k", &["QmluYXJ5"])]);
     let out = decide(&[("p", &p)], &r);
     assert_eq!(out.decision, Decision::ImplicitDeny);
     assert!(out.notes.iter().any(|n| n
         .message
-        .contains("Unsupported condition operator `ArnLike`")));
+        .contains("Unsupported condition operator `BinaryEquals`")));
     let q = doc(&with_condition(
         r#"{"ForSomeValues:StringEquals":{"k":"v"}}"#,
     ));
@@ -619,6 +617,128 @@ fn an_empty_list_of_condition_values_allows_only_what_has_no_values() {
         }]);
         assert_eq!(set.decide(&r), want, "compiled, {cond}");
     }
+}
+
+// "IAM JSON policy elements: Condition operators", Amazon Resource Name (ARN) condition
+// operators: ArnEquals and ArnLike match case-sensitively, each of the six colon-delimited
+// components on its own with `*` and `?` inside it; the Not forms negate. The AWS IoT
+// developer guide's connect policy examples use ArnEquals on iot:LastWillTopic.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
+#[test]
+fn arn_operators_match_component_by_component() {
+    let k = "iot:LastWillTopic";
+    let will = |topic: &str| connect(&[(k, &[topic]), ("iot:ClientId", &["c1"])]);
+    let topic = |t: &str| format!("arn:aws:iot:us-east-1:123456789012:topic/{t}");
+    let both = |cond: &str, r: &Request| {
+        let parsed = parse_policy(&with_condition(cond)).unwrap();
+        let set = PolicySet::new(&[NamedPolicy {
+            name: "p",
+            document: &parsed.document,
+        }]);
+        let explained = decide(&[("p", &parsed.document)], r).decision;
+        assert_eq!(set.decide(r), explained, "both evaluators agree on {cond}");
+        explained
+    };
+    let cases: &[(&str, &str, Decision)] = &[
+        // ArnEquals as the developer guide uses it.
+        (
+            r#"{"ArnEquals":{"iot:LastWillTopic":"arn:aws:iot:us-east-1:123456789012:topic/will"}}"#,
+            "will",
+            Decision::Allowed,
+        ),
+        (
+            r#"{"ArnEquals":{"iot:LastWillTopic":"arn:aws:iot:us-east-1:123456789012:topic/will"}}"#,
+            "other",
+            Decision::ImplicitDeny,
+        ),
+        // Wildcards work in ArnEquals too, within a component.
+        (
+            r#"{"ArnEquals":{"iot:LastWillTopic":"arn:aws:iot:*:123456789012:topic/w?ll"}}"#,
+            "will",
+            Decision::Allowed,
+        ),
+        (
+            r#"{"ArnLike":{"iot:LastWillTopic":"arn:aws:iot:*:*:topic/*"}}"#,
+            "a/b:c",
+            Decision::Allowed,
+        ),
+        // Case-sensitive.
+        (
+            r#"{"ArnLike":{"iot:LastWillTopic":"arn:aws:iot:*:*:topic/Will"}}"#,
+            "will",
+            Decision::ImplicitDeny,
+        ),
+        // A star does not reach past a colon: all six components must be written.
+        (
+            r#"{"ArnLike":{"iot:LastWillTopic":"arn:aws:iot:*"}}"#,
+            "will",
+            Decision::ImplicitDeny,
+        ),
+        (
+            r#"{"ArnLike":{"iot:LastWillTopic":"arn:*:topic/will"}}"#,
+            "will",
+            Decision::ImplicitDeny,
+        ),
+        (
+            r#"{"ArnLike":{"iot:LastWillTopic":"*"}}"#,
+            "will",
+            Decision::ImplicitDeny,
+        ),
+        // A policy variable is filled in before the value is split.
+        (
+            r#"{"ArnLike":{"iot:LastWillTopic":"arn:aws:iot:*:*:topic/${iot:ClientId}/*"}}"#,
+            "c1/will",
+            Decision::Allowed,
+        ),
+        (
+            r#"{"ArnLike":{"iot:LastWillTopic":"arn:aws:iot:*:*:topic/${iot:ClientId}/*"}}"#,
+            "c2/will",
+            Decision::ImplicitDeny,
+        ),
+        // The Not forms.
+        (
+            r#"{"ArnNotLike":{"iot:LastWillTopic":"arn:aws:iot:*:*:topic/admin/*"}}"#,
+            "will",
+            Decision::Allowed,
+        ),
+        (
+            r#"{"ArnNotEquals":{"iot:LastWillTopic":"arn:aws:iot:*:*:topic/admin/*"}}"#,
+            "admin/x",
+            Decision::ImplicitDeny,
+        ),
+    ];
+    for (cond, t, want) in cases {
+        assert_eq!(both(cond, &will(&topic(t))), *want, "{cond} on {t}");
+    }
+    // An absent key: false, true for a Not form or IfExists.
+    let none = connect(&[]);
+    assert_eq!(
+        both(
+            r#"{"ArnLike":{"iot:LastWillTopic":"arn:aws:iot:*:*:topic/*"}}"#,
+            &none
+        ),
+        Decision::ImplicitDeny
+    );
+    assert_eq!(
+        both(
+            r#"{"ArnLikeIfExists":{"iot:LastWillTopic":"arn:aws:iot:*:*:topic/*"}}"#,
+            &none
+        ),
+        Decision::Allowed
+    );
+    assert_eq!(
+        both(
+            r#"{"ArnNotLike":{"iot:LastWillTopic":"arn:aws:iot:*:*:topic/*"}}"#,
+            &none
+        ),
+        Decision::Allowed
+    );
+    assert!(parse_policy(&with_condition(
+        r#"{"ArnLike":{"k":"arn:aws:iot:*:*:topic/*"}}"#
+    ))
+    .unwrap()
+    .warnings
+    .is_empty());
 }
 
 // "Single-valued vs. multivalued context keys" (IAM User Guide): ForAllValues is true when every

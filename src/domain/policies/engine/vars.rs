@@ -145,6 +145,23 @@ pub(crate) fn scan<'a, E>(
     Ok(())
 }
 
+/// ArnEquals / ArnLike ("IAM JSON policy elements: Condition operators", Amazon Resource
+/// Name (ARN) condition operators): case-sensitive; each of the six colon-delimited
+/// components is matched on its own, so `*` and `?` never reach past a colon, and a value
+/// with fewer than six components matches nothing. The resource, the sixth, keeps any
+/// colons of its own.
+/// <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN>
+pub(crate) fn arn_matches(pat: &[Tok], text: &str) -> bool {
+    let wanted: Vec<&[Tok]> = pat.splitn(6, |t| *t == Tok::Lit(':')).collect();
+    let actual: Vec<&str> = text.splitn(6, ':').collect();
+    wanted.len() == 6
+        && actual.len() == 6
+        && wanted
+            .iter()
+            .zip(&actual)
+            .all(|(p, t)| matches(p, t, false))
+}
+
 /// Glob match of `text` against `pat`; `fold` compares case-insensitively.
 /// Works on byte offsets into `text`, without allocating.
 pub(crate) fn matches(pat: &[Tok], text: &str, fold: bool) -> bool {
