@@ -27,8 +27,9 @@
 //!
 //! Shared by the areas:
 //! - [`domain`]: pure (no AWS, Leptos or tokio; builds for wasm32): [`domain::roles`],
-//!   [`domain::aws_names`] (AWS's name and attribute rules) and [`domain::runs`] (a run's
-//!   steps and live status).
+//!   [`domain::aws_names`] (AWS's name and attribute rules), [`domain::runs`] (a run's
+//!   steps and live status) and [`domain::csv_cells`] (CSV cells safe to open in a
+//!   spreadsheet).
 //! - `server` (feature `ssr`): `config`, `state`, `run` (start-up), `http` (router),
 //!   `security` (origin check, headers), `auth` (OIDC sign-in, sessions), `aws` (narrow
 //!   traits, SDK implementations in `aws::sdk`, the fake account for tests), `runs` (live

@@ -3,6 +3,7 @@
 
 pub mod aws_names;
 pub mod certificates;
+pub mod csv_cells;
 pub mod inventory;
 pub mod onboarding;
 pub mod policies;

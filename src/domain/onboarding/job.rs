@@ -2,6 +2,7 @@
 //! shows (done, failed, remaining, rate, ETA), and the per-row result CSV. Pure: the server
 //! keeps these in DynamoDB and runs them; the browser only reads [`JobStatus`].
 
+use crate::domain::csv_cells::neutralise;
 use crate::domain::onboarding::plan::OnboardRow;
 use serde::{Deserialize, Serialize};
 
@@ -215,14 +216,15 @@ pub const RESULT_HEADER: [&str; 6] = [
 ];
 
 /// The per-row result file: one line per row in job order, with the certificate each
-/// device got and, for a failed row, why.
+/// device got and, for a failed row, why. Every cell is safe to open in a spreadsheet
+/// ([`neutralise`]): a thing name may begin with `-` and an error quotes what AWS said.
 pub fn result_csv(rows: &[JobRow]) -> String {
     let mut out = csv::WriterBuilder::new().from_writer(Vec::new());
     // Writing to a Vec cannot fail; a record of plain strings always serializes.
     let _ = out.write_record(RESULT_HEADER);
     for r in rows {
         let line = r.line.to_string();
-        let _ = out.write_record([
+        let cells = [
             line.as_str(),
             r.device.thing_name.as_str(),
             r.certificate_id.as_deref().unwrap_or(""),
@@ -233,7 +235,8 @@ pub fn result_csv(rows: &[JobRow]) -> String {
             } else {
                 ""
             },
-        ]);
+        ];
+        let _ = out.write_record(cells.map(neutralise).iter().map(|c| c.as_ref()));
     }
     String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
 }
@@ -316,6 +319,18 @@ mod tests {
         );
         assert_eq!(lines.next(), Some("4,c,,,not started,"));
         assert_eq!(lines.next(), None);
+    }
+
+    #[test]
+    fn result_csv_cells_cannot_start_a_formula() {
+        let mut rows = vec![row(0, "-sensor")];
+        rows[0].error = Some("=HYPERLINK(\"http://evil\",\"x\")".into());
+        let text = result_csv(&rows);
+        let record = text.lines().nth(1).unwrap();
+        assert_eq!(
+            record,
+            "2,'-sensor,,,failed,\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\""
+        );
     }
 
     #[test]
