@@ -17,6 +17,15 @@ pub use viewer::{use_viewer, ViewerResource};
 
 use leptos::prelude::*;
 
+/// A certificate's status in AWS's word, coloured by `style/main.css` (`.status-active`, …).
+#[component]
+pub fn CertificateStatusBadge(
+    status: crate::domain::certificates::status::CertificateStatus,
+) -> impl IntoView {
+    let word = status.as_aws();
+    view! { <span class=format!("status status-{}", word.to_lowercase())>{word}</span> }
+}
+
 /// What shows while data loads: announced to screen readers, never an empty page.
 #[component]
 pub fn Loading(#[prop(into)] what: String) -> impl IntoView {

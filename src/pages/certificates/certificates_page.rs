@@ -1,6 +1,6 @@
 use crate::api::certificates::{list_certificates, ChangeCertificateStatus};
 use crate::api::ApiError;
-use crate::components::{ErrorBox, Loaded, RequireRole};
+use crate::components::{CertificateStatusBadge, ErrorBox, Loaded, RequireRole};
 use crate::domain::certificates::listing::{
     CertificatePage, CertificateQuery, CertificateRow, StatusChange, DEFAULT_EXPIRY_WINDOW_DAYS,
 };
@@ -149,7 +149,6 @@ fn CertificateRowView(
     c: CertificateRow,
     change: ServerAction<ChangeCertificateStatus>,
 ) -> impl IntoView {
-    let status_class = format!("status status-{}", c.status.as_aws().to_lowercase());
     let expiry = match c.days_left {
         Some(d) if d < 0 => format!(
             "{} (expired {} days ago)",
@@ -174,7 +173,7 @@ fn CertificateRowView(
     view! {
         <tr data-certificate=c.id.clone() data-status=c.status.as_aws()>
             <th scope="row" class="mono" title=c.id.clone()>{short_id(&c.id)}"…"</th>
-            <td><span class=status_class>{c.status.as_aws()}</span></td>
+            <td><CertificateStatusBadge status=c.status/></td>
             <td class:warn=c.days_left.is_some_and(|d| d <= 30)>{expiry}</td>
             <td>{c.age_days.map(|a| format!("{a} days")).unwrap_or_default()}</td>
             <td>{c.key.clone().unwrap_or_default()}</td>

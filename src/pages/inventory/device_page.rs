@@ -1,5 +1,5 @@
 use crate::api::inventory::get_device;
-use crate::components::{Loaded, RequireRole, WhenAllowed};
+use crate::components::{CertificateStatusBadge, Loaded, RequireRole, WhenAllowed};
 use crate::domain::inventory::{percent_encode, CertificateDetail, DeviceDetail, ShadowView};
 use crate::domain::roles::Permission;
 use leptos::prelude::*;
@@ -85,7 +85,6 @@ fn DeviceDetailView(d: DeviceDetail) -> impl IntoView {
 
 #[component]
 fn CertificateView(c: CertificateDetail) -> impl IntoView {
-    let status_class = format!("status status-{}", c.status.as_aws().to_lowercase());
     let validity = format!(
         "{} → {}{}",
         c.not_before.clone().unwrap_or_else(|| "?".into()),
@@ -101,7 +100,7 @@ fn CertificateView(c: CertificateDetail) -> impl IntoView {
     let facts = c.facts.clone();
     view! {
         <section class="certificate">
-            <h3><span class=status_class>{c.status.as_aws()}</span> " " <span class="mono">{c.id.clone()}</span></h3>
+            <h3><CertificateStatusBadge status=c.status/> " " <span class="mono">{c.id.clone()}</span></h3>
             <dl class="facts">
                 <dt>"Validity"</dt><dd>{validity}</dd>
                 {facts.map(|f| view! {

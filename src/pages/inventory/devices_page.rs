@@ -1,5 +1,5 @@
 use crate::api::inventory::list_devices;
-use crate::components::{Loaded, RequireRole};
+use crate::components::{CertificateStatusBadge, Loaded, RequireRole};
 use crate::domain::inventory::{
     percent_encode, CertificateSummary, DevicePage, DeviceQuery, DeviceRow, DEFAULT_PAGE_SIZE,
     PAGE_SIZES,
@@ -139,11 +139,10 @@ fn CertBadge(cert: CertificateSummary) -> impl IntoView {
         }
         _ => "expiry unknown".into(),
     };
-    let class = format!("status status-{}", cert.status.as_aws().to_lowercase());
     let soon = cert.days_left.is_some_and(|d| d < 30);
     view! {
         <li title=cert.id>
-            <span class=class>{cert.status.as_aws()}</span>
+            <CertificateStatusBadge status=cert.status/>
             " "
             <span class:warn=soon>{expiry}</span>
         </li>

@@ -49,12 +49,12 @@ pub struct ThingGroupRecord {
     pub attributes: HashMap<String, String>,
 }
 
-/// A certificate as ListCertificates returns it.
+/// A certificate as ListCertificates returns it (its status is read from the describe that
+/// every row makes, so it is not kept here).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CertificateListing {
     pub id: String,
     pub arn: String,
-    pub status: CertificateStatus,
     /// Unix seconds.
     pub created: Option<i64>,
 }

@@ -94,8 +94,8 @@ impl Certificates {
         })
     }
 
-    /// The certificates of one device, newest first, on one page: a thing has few (AWS
-    /// allows a handful of principals per thing, not a fleet's worth).
+    /// The certificates of one device, newest first, on one page: a device has its current
+    /// certificate and the few a rotation left, not a fleet's worth.
     async fn list_of_thing(
         &self,
         q: &ValidCertificateQuery,
@@ -109,11 +109,10 @@ impl Certificates {
             .or_not_found(|| format!("There is no device named {thing}."))?;
         let listings = principals.into_iter().filter_map(|arn| {
             let id = certificate_id_of(&arn)?.to_string();
+            // No creation date yet: `row` takes it from the describe.
             Some(CertificateListing {
                 id,
                 arn,
-                // Filled in by the describe in `row`; the listing only carries the ids here.
-                status: CertificateStatus::Unknown,
                 created: None,
             })
         });

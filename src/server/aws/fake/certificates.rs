@@ -24,7 +24,6 @@ impl CertificateDirectory for Fake {
                 .map(|c| CertificateListing {
                     id: c.id.clone(),
                     arn: arn_of(&c.id),
-                    status: c.status,
                     created: c.created,
                 })
                 .collect();

@@ -258,7 +258,6 @@ impl CertificateDirectory for SdkIot {
                 .map(|c| CertificateListing {
                     id: c.certificate_id().unwrap_or_default().to_string(),
                     arn: c.certificate_arn().unwrap_or_default().to_string(),
-                    status: status_of(c.status()),
                     created: secs(c.creation_date()),
                 })
                 .collect(),
