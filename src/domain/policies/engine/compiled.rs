@@ -219,7 +219,7 @@ impl CompiledCondition {
         let Ok((set, op, if_exists)) = parse_op(&c.operator) else {
             return CompiledCondition::Never;
         };
-        let (wildcards, _) = text_mode(op);
+        let (wildcards, _) = op.text_mode();
         let wanted = |w: &String| match op {
             Op::Null => Wanted::Null(match w.to_ascii_lowercase().as_str() {
                 "true" => Some(true),
@@ -285,15 +285,6 @@ impl CompiledCondition {
     }
 }
 
-/// (wildcards, case-insensitive) for a string-like operator, as in `eval::value_matches`.
-fn text_mode(op: Op) -> (bool, bool) {
-    match op {
-        Op::StringLike | Op::StringNotLike | Op::Arn | Op::ArnNot => (true, false),
-        Op::StringEqualsIgnoreCase | Op::StringNotEqualsIgnoreCase | Op::Bool => (false, true),
-        _ => (false, false),
-    }
-}
-
 fn value_matches(op: Op, wanted: &Wanted, actual: &[String], ctx: &Context) -> bool {
     let cmp = |c: Cmp, o: Option<std::cmp::Ordering>| o.is_some_and(|o| c.holds(o));
     match (op, wanted) {
@@ -314,7 +305,7 @@ fn value_matches(op: Op, wanted: &Wanted, actual: &[String], ctx: &Context) -> b
         })
         .unwrap_or(false),
         (_, Wanted::Text(p)) => {
-            let (_, fold) = text_mode(op);
+            let (_, fold) = op.text_mode();
             actual.iter().any(|a| p.is_match(a, ctx, fold))
         }
         _ => false,

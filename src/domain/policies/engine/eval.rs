@@ -233,11 +233,7 @@ fn value_matches(
         _ => {}
     }
     let arn = matches!(op, Op::Arn | Op::ArnNot);
-    let (wildcards, fold) = match op {
-        Op::StringLike | Op::StringNotLike | Op::Arn | Op::ArnNot => (true, false),
-        Op::StringEqualsIgnoreCase | Op::StringNotEqualsIgnoreCase | Op::Bool => (false, true),
-        _ => (false, false),
-    };
+    let (wildcards, fold) = op.text_mode();
     match with_pattern(wanted, vars, wildcards, |p| {
         actual.iter().any(|a| {
             if arn {

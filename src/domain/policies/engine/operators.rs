@@ -66,6 +66,15 @@ impl Cmp {
 }
 
 impl Op {
+    /// (wildcards, case-insensitive) for a string-like operator, for both evaluators.
+    pub(crate) fn text_mode(self) -> (bool, bool) {
+        match self {
+            Op::StringLike | Op::StringNotLike | Op::Arn | Op::ArnNot => (true, false),
+            Op::StringEqualsIgnoreCase | Op::StringNotEqualsIgnoreCase | Op::Bool => (false, true),
+            _ => (false, false),
+        }
+    }
+
     pub(crate) fn negated(self) -> bool {
         matches!(
             self,
