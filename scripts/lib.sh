@@ -25,6 +25,8 @@ start_console() {
   local profile=$1 log=$2
   export LEPTOS_SITE_ROOT="$ROOT/target/site" LEPTOS_SITE_PKG_DIR=pkg
   export WARDEN_LISTEN="127.0.0.1:$WARDEN_PORT" WARDEN_PUBLIC_URL="http://127.0.0.1:$WARDEN_PORT"
+  # The local stack is plain http on loopback: the console refuses http without this flag.
+  export WARDEN_ALLOW_INSECURE_HTTP=true
   "$ROOT/target/$profile/iot-warden" serve >"$log" 2>&1 &
   CONSOLE_PID=$!
   for _ in $(seq 1 60); do

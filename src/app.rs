@@ -30,7 +30,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         leptos::nonce::use_nonce(),
         use_context::<leptos_axum::ResponseOptions>(),
     ) {
-        let csp = crate::server::security::page_csp(&nonce.to_string());
+        let idp = use_context::<crate::server::state::AppState>().map(|s| s.config.idp_origin());
+        let csp = crate::server::security::page_csp(&nonce.to_string(), idp.as_deref());
         if let Ok(value) = axum::http::HeaderValue::from_str(&csp) {
             res.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
         }

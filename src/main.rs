@@ -33,13 +33,7 @@ enum Command {
 #[tokio::main]
 async fn main() -> ExitCode {
     // Logs go to stderr, so `lint` and `simulate` keep stdout for their results alone.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,aws_config=warn,aws_smithy_runtime=warn".into()),
-        )
-        .init();
+    iot_warden::server::logging::init();
     match Cli::parse().command {
         Command::Serve(args) => run_serve(args).await,
         Command::Lint(args) => iot_warden::cli::lint::run(&args),

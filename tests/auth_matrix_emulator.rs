@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{header, Request};
 use common::{body_text, TestApp, ORIGIN};
 use iot_warden::domain::roles::Role;
+use iot_warden::server::http::SESSION_COOKIE;
 
 /// Who may call what. `None` in the role column means "signed in without a role". A body
 /// that starts with `{` is sent as JSON (server functions taking structured input).
@@ -347,6 +348,100 @@ async fn sessions_end_after_their_absolute_lifetime() {
     assert_eq!(app.call("/api/list_devices", "", Some(&old)).await.0, 401);
     let fresh = app.session_for("admin", Some(Role::Admin), 11 * 3600).await;
     assert_eq!(app.call("/api/list_devices", "", Some(&fresh)).await.0, 200);
+}
+
+/// The idle timeout slides: a user active more often than the idle time stays signed in past
+/// the record's first expiry; one who pauses longer is signed out. The planted records expire
+/// in seconds (the configured idle time is one minute), so the test takes seconds.
+#[tokio::test]
+async fn activity_extends_the_idle_timeout_and_idleness_ends_the_session() {
+    let app = TestApp::with_args(&[
+        "--oidc-issuer",
+        "http://127.0.0.1:9",
+        "--oidc-client-id",
+        "test",
+        "--oidc-client-secret",
+        "test",
+        "--session-idle-minutes",
+        "1",
+    ])
+    .await;
+    let active = app
+        .session_expiring("auditor", Some(Role::Auditor), 0, time::Duration::seconds(3), SESSION_COOKIE)
+        .await;
+    let idle = app
+        .session_expiring("auditor", Some(Role::Auditor), 0, time::Duration::seconds(3), SESSION_COOKIE)
+        .await;
+    // Six requests a second apart: twice past the first expiry.
+    for i in 0..6 {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let (status, body) = app.call("/api/current_viewer", "", Some(&active)).await;
+        assert!(status == 200 && body.contains("\"auditor\""), "request {i}: {status} {body}");
+        let expiry = app.session_expiry(&active).await.expect("the session is held");
+        let left = (expiry - time::OffsetDateTime::now_utc()).whole_seconds();
+        assert!((55..=60).contains(&left), "request {i}: expiry moved to {left} s from now");
+    }
+    assert_eq!(
+        app.call("/api/current_viewer", "", Some(&idle)).await.1,
+        "null",
+        "the session nobody used for longer than its idle time is over"
+    );
+    // The browser's cookie slides too.
+    let res = app
+        .send(
+            Request::post("/api/current_viewer")
+                .header(header::ORIGIN, ORIGIN)
+                .header(header::COOKIE, &active)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let set = res.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
+    assert!(set.starts_with(&active) && set.contains("Max-Age=60"), "{set}");
+}
+
+/// Under https the session cookie is `__Host-` (Secure, path /, no Domain).
+#[tokio::test]
+async fn under_https_the_session_cookie_is_host_only() {
+    let app = TestApp::with_args(&[
+        "--public-url",
+        "https://console.example",
+        "--oidc-issuer",
+        "https://127.0.0.1:9",
+        "--oidc-client-id",
+        "test",
+        "--oidc-client-secret",
+        "test",
+    ])
+    .await;
+    let cookie = app
+        .session_expiring("auditor", Some(Role::Auditor), 0, time::Duration::hours(1), "__Host-warden_session")
+        .await;
+    let res = app
+        .send(
+            Request::post("/api/current_viewer")
+                .header(header::ORIGIN, "https://console.example")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let set = res.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
+    assert!(set.starts_with("__Host-warden_session=") && set.contains("Secure") && set.contains("Path=/"), "{set}");
+    assert!(!set.contains("Domain"), "{set}");
+    assert!(body_text(res).await.contains("\"auditor\""));
+    // The plain name is not read under https.
+    let plain = cookie.replacen("__Host-", "", 1);
+    let res = app
+        .send(
+            Request::post("/api/current_viewer")
+                .header(header::ORIGIN, "https://console.example")
+                .header(header::COOKIE, &plain)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(body_text(res).await, "null");
 }
 
 #[tokio::test]

@@ -56,7 +56,7 @@ pub async fn require(permission: Permission) -> Result<(AppState, SessionUser), 
     match user.role {
         Some(role) if role.allows(permission) => Ok((state, user)),
         _ => {
-            tracing::warn!(user = %user.username, role = ?user.role, ?permission, "permission refused");
+            tracing::warn!(user = ?user.username, sub = ?user.subject, role = ?user.role, ?permission, "permission refused");
             Err(fail(ApiError::Forbidden))
         }
     }

@@ -68,12 +68,12 @@ pub fn logged<T, E: Into<ServiceError>>(
     match result {
         Ok(done) => {
             let detail = detail(&done);
-            tracing::info!(user = %user.username, ?action, subject, detail = detail.as_deref(), "{}", action.done());
+            tracing::info!(user = ?user.username, sub = ?user.subject, ?action, subject, detail = detail.as_deref(), "{}", action.done());
             Ok(done)
         }
         Err(e) => {
             let e = e.into();
-            tracing::warn!(user = %user.username, ?action, subject, kind = ?e.kind(), "{}: {e}", action.not_done());
+            tracing::warn!(user = ?user.username, sub = ?user.subject, ?action, subject, kind = ?e.kind(), "{}: {e}", action.not_done());
             Err(e.into())
         }
     }

@@ -29,7 +29,7 @@ pub struct ServeArgs {
     pub oidc_client_id: Option<String>,
     /// OIDC client secret. Prefer the _FILE variant outside development.
     #[arg(long, env = "WARDEN_OIDC_CLIENT_SECRET", hide_env_values = true)]
-    pub oidc_client_secret: Option<String>,
+    pub oidc_client_secret: Option<Secret>,
     /// File holding the OIDC client secret (trailing newline ignored).
     #[arg(long, env = "WARDEN_OIDC_CLIENT_SECRET_FILE")]
     pub oidc_client_secret_file: Option<PathBuf>,
@@ -40,6 +40,19 @@ pub struct ServeArgs {
         default_value = "warden-admins=admin,warden-onboarding=onboarding,warden-auditors=auditor"
     )]
     pub role_mapping: String,
+    /// File holding the key that seals the pending-sign-in cookie (32 bytes or more of random
+    /// text). Every replica of one console needs the same; without it each process makes one
+    /// at start, and a sign-in under way at a restart must start again.
+    #[arg(long, env = "WARDEN_COOKIE_SECRET_FILE")]
+    pub cookie_secret_file: Option<PathBuf>,
+    /// Sign-ins one client address may start per minute (and at once).
+    #[arg(long, env = "WARDEN_SIGN_IN_PER_MINUTE", default_value_t = 20)]
+    pub sign_in_per_minute: u32,
+    /// Accept http:// for the public URL and the issuer. For local development and tests
+    /// only: over http a session cookie, and a private key the console hands out, cross the
+    /// network in the clear.
+    #[arg(long, env = "WARDEN_ALLOW_INSECURE_HTTP")]
+    pub allow_insecure_http: bool,
     /// Minutes of inactivity after which a session ends.
     #[arg(long, env = "WARDEN_SESSION_IDLE_MINUTES", default_value_t = 30)]
     pub session_idle_minutes: u64,
@@ -109,6 +122,13 @@ impl JobArgs {
 #[derive(Clone)]
 pub struct Secret(String);
 
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Secret(s.to_string()))
+    }
+}
+
 impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
@@ -129,6 +149,10 @@ pub struct Config {
     pub oidc_issuer: Url,
     pub oidc_client_id: String,
     pub oidc_client_secret: Secret,
+    /// 64 bytes for the pending-sign-in cookie's key: SHA-512 of the configured secret, or
+    /// random for this process.
+    pub cookie_key: CookieKey,
+    pub sign_in_per_minute: u32,
     pub role_map: GroupRoleMap,
     pub session_idle: Duration,
     pub session_max: Duration,
@@ -136,7 +160,23 @@ pub struct Config {
     pub jobs: JobSettings,
 }
 
+/// Key material that never shows in debug output.
+#[derive(Clone)]
+pub struct CookieKey(pub [u8; 64]);
+
+impl fmt::Debug for CookieKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CookieKey(…)")
+    }
+}
+
 impl Config {
+    /// The IdP's origin: sign-out's form may be sent on there (RP-initiated logout), so the
+    /// pages' `form-action` names it.
+    pub fn idp_origin(&self) -> String {
+        self.oidc_issuer.origin().ascii_serialization()
+    }
+
     /// The origin (scheme://host[:port]) browsers send in the `Origin` header for this console.
     pub fn public_origin(&self) -> String {
         self.public_url.origin().ascii_serialization()
@@ -165,7 +205,12 @@ fn missing(env: &str, flag: &str) -> ConfigError {
     ))
 }
 
-fn http_url(value: &str, env: &str, flag: &str) -> Result<Url, ConfigError> {
+fn http_url(
+    value: &str,
+    env: &str,
+    flag: &str,
+    allow_http: bool,
+) -> Result<Url, ConfigError> {
     let url = Url::parse(value)
         .map_err(|e| ConfigError(format!("{env} (--{flag}) = {value:?} is not a URL: {e}.")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
@@ -173,16 +218,46 @@ fn http_url(value: &str, env: &str, flag: &str) -> Result<Url, ConfigError> {
             "{env} (--{flag}) = {value:?} must be an http:// or https:// URL."
         )));
     }
+    if url.scheme() == "http" && !allow_http {
+        return Err(ConfigError(format!(
+            "{env} (--{flag}) = {value:?} is plain http: sessions and device keys would cross the network in the clear. Use https://, or pass --allow-insecure-http (WARDEN_ALLOW_INSECURE_HTTP=true) for local development."
+        )));
+    }
     Ok(url)
+}
+
+fn cookie_key(file: Option<PathBuf>) -> Result<CookieKey, ConfigError> {
+    use sha2::Digest;
+    let Some(path) = file else {
+        let mut key = [0u8; 64];
+        rand::Rng::fill(&mut rand::rng(), &mut key[..]);
+        return Ok(CookieKey(key));
+    };
+    let secret = std::fs::read(&path).map_err(|e| {
+        ConfigError(format!(
+            "WARDEN_COOKIE_SECRET_FILE = {} cannot be read: {e}.",
+            path.display()
+        ))
+    })?;
+    let secret = secret.trim_ascii_end();
+    if secret.len() < 32 {
+        return Err(ConfigError(format!(
+            "WARDEN_COOKIE_SECRET_FILE = {} holds {} bytes; it needs 32 or more of random text.",
+            path.display(),
+            secret.len()
+        )));
+    }
+    Ok(CookieKey(sha2::Sha512::digest(secret).into()))
 }
 
 impl ServeArgs {
     pub fn validate(self) -> Result<Config, ConfigError> {
-        let public_url = http_url(&self.public_url, "WARDEN_PUBLIC_URL", "public-url")?;
+        let insecure = self.allow_insecure_http;
+        let public_url = http_url(&self.public_url, "WARDEN_PUBLIC_URL", "public-url", insecure)?;
         let issuer = self
             .oidc_issuer
             .ok_or_else(|| missing("WARDEN_OIDC_ISSUER", "oidc-issuer"))?;
-        let oidc_issuer = http_url(&issuer, "WARDEN_OIDC_ISSUER", "oidc-issuer")?;
+        let oidc_issuer = http_url(&issuer, "WARDEN_OIDC_ISSUER", "oidc-issuer", insecure)?;
         let oidc_client_id = self
             .oidc_client_id
             .filter(|s| !s.trim().is_empty())
@@ -192,7 +267,7 @@ impl ServeArgs {
                 "Set either WARDEN_OIDC_CLIENT_SECRET or WARDEN_OIDC_CLIENT_SECRET_FILE, not both."
                     .into(),
             )),
-            (Some(s), None) => s,
+            (Some(s), None) => s.0,
             (None, Some(path)) => std::fs::read_to_string(&path)
                 .map_err(|e| {
                     ConfigError(format!(
@@ -226,12 +301,20 @@ impl ServeArgs {
                 self.events_table
             )));
         }
+        let max_rate = crate::server::auth::rate_limit::MAX_PER_MINUTE;
+        if !(1..=max_rate).contains(&self.sign_in_per_minute) {
+            return Err(ConfigError(format!(
+                "WARDEN_SIGN_IN_PER_MINUTE must be between 1 and {max_rate}."
+            )));
+        }
         Ok(Config {
             listen: self.listen,
             public_url,
             oidc_issuer,
             oidc_client_id,
             oidc_client_secret: Secret(secret),
+            cookie_key: cookie_key(self.cookie_secret_file)?,
+            sign_in_per_minute: self.sign_in_per_minute,
             role_map,
             session_idle: Duration::from_secs(self.session_idle_minutes * 60),
             session_max: Duration::from_secs(self.session_max_hours * 3600),
@@ -274,13 +357,14 @@ mod tests {
             .validate()
     }
 
-    const OK: [&str; 6] = [
+    const OK: [&str; 7] = [
         "--oidc-issuer",
         "http://127.0.0.1:9400",
         "--oidc-client-id",
         "c",
         "--oidc-client-secret",
         "s",
+        "--allow-insecure-http",
     ];
 
     #[test]
@@ -297,9 +381,9 @@ mod tests {
 
     #[test]
     fn names_the_missing_setting() {
-        let e = parse(&["--oidc-client-id", "c", "--oidc-client-secret", "s"]).unwrap_err();
+        let e = parse(&["--oidc-client-id", "c", "--oidc-client-secret", "s", "--allow-insecure-http"]).unwrap_err();
         assert!(e.to_string().contains("WARDEN_OIDC_ISSUER"), "{e}");
-        let e = parse(&["--oidc-issuer", "http://x", "--oidc-client-id", "c"]).unwrap_err();
+        let e = parse(&["--oidc-issuer", "http://x", "--oidc-client-id", "c", "--allow-insecure-http"]).unwrap_err();
         assert!(e.to_string().contains("WARDEN_OIDC_CLIENT_SECRET"), "{e}");
     }
 
@@ -329,6 +413,40 @@ mod tests {
     }
 
     #[test]
+    fn plain_http_is_refused_without_the_development_flag() {
+        let base = ["--oidc-client-id", "c", "--oidc-client-secret", "s"];
+        let mut a = base.to_vec();
+        a.extend(["--oidc-issuer", "https://idp.example", "--public-url", "http://console.example"]);
+        let e = parse(&a).unwrap_err().to_string();
+        assert!(e.contains("WARDEN_PUBLIC_URL") && e.contains("plain http"), "{e}");
+        let mut a = base.to_vec();
+        a.extend(["--oidc-issuer", "http://idp.example", "--public-url", "https://console.example"]);
+        let e = parse(&a).unwrap_err().to_string();
+        assert!(e.contains("WARDEN_OIDC_ISSUER"), "{e}");
+        let mut a = base.to_vec();
+        a.extend(["--oidc-issuer", "https://idp.example", "--public-url", "https://console.example"]);
+        let c = parse(&a).unwrap();
+        assert!(c.is_https());
+        assert_eq!(c.idp_origin(), "https://idp.example");
+    }
+
+    #[test]
+    fn the_cookie_key_comes_from_its_file_or_is_random() {
+        let path = std::env::temp_dir().join(format!("warden-cookie-{}", std::process::id()));
+        let mut a = OK.to_vec();
+        let p = path.to_str().unwrap().to_string();
+        a.extend(["--cookie-secret-file", &p]);
+        std::fs::write(&path, "too short\n").unwrap();
+        assert!(parse(&a).unwrap_err().to_string().contains("32 or more"));
+        std::fs::write(&path, "0123456789abcdef0123456789abcdef\n").unwrap();
+        let (k1, k2) = (parse(&a).unwrap().cookie_key, parse(&a).unwrap().cookie_key);
+        assert_eq!(k1.0, k2.0, "replicas with the same file share the key");
+        assert_ne!(parse(&OK).unwrap().cookie_key.0, parse(&OK).unwrap().cookie_key.0);
+        assert!(!format!("{k1:?}").contains('0'));
+        std::fs::remove_file(path).ok();
+    }
+
+    #[test]
     fn reads_the_secret_from_a_file() {
         let path = std::env::temp_dir().join(format!("warden-secret-{}", std::process::id()));
         std::fs::write(&path, "from-file\n").unwrap();
@@ -340,6 +458,7 @@ mod tests {
             "c",
             "--oidc-client-secret-file",
             p,
+            "--allow-insecure-http",
         ])
         .unwrap();
         assert_eq!(c.oidc_client_secret.expose(), "from-file");

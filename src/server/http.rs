@@ -14,9 +14,22 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_memory_store::MemoryStore;
+use crate::server::auth::rate_limit;
+use crate::server::auth::SessionMemory;
 
+/// The session cookie's name over plain http (development).
 pub const SESSION_COOKIE: &str = "warden_session";
+/// Its name under https: `__Host-` makes the browser refuse it unless it is Secure, for
+/// path `/` and without a Domain, so no subdomain can set or overwrite it.
+pub const SESSION_COOKIE_HTTPS: &str = "__Host-warden_session";
+
+pub fn session_cookie_name(https: bool) -> &'static str {
+    if https {
+        SESSION_COOKIE_HTTPS
+    } else {
+        SESSION_COOKIE
+    }
+}
 
 /// The largest bulk job request accepted: 10,000 rows with CSRs and attributes fit with room.
 pub const BULK_JOB_BODY_LIMIT: usize = 32 * 1024 * 1024;
@@ -61,12 +74,21 @@ async fn body_limits(req: Request<Body>, next: axum::middleware::Next) -> axum::
     next.run(Request::from_parts(parts, limited)).await
 }
 
-/// The whole app. `store` is passed in so that tests can look into the sessions.
-pub fn router(state: AppState, store: MemoryStore) -> Router {
+/// The whole app. `store` and `sign_in_limit` are passed in so that tests can look into
+/// them (and the server can sweep them).
+pub fn router(
+    state: AppState,
+    store: SessionMemory,
+    sign_in_limit: std::sync::Arc<rate_limit::SignInLimit>,
+) -> Router {
     let config = &state.config;
     let idle = time::Duration::seconds(config.session_idle.as_secs() as i64);
     let sessions = SessionManagerLayer::new(store)
-        .with_name(SESSION_COOKIE)
+        .with_name(session_cookie_name(config.is_https()))
+        // Saved on every request of a signed-in user, so the idle expiry slides with activity
+        // (tower-sessions otherwise saves, and moves the expiry, only when the data changes).
+        // An empty (anonymous) session is never saved.
+        .with_always_save(true)
         .with_http_only(true)
         .with_secure(config.is_https())
         // Lax, not Strict: the IdP's redirect back to /auth/callback is a cross-site
@@ -79,9 +101,13 @@ pub fn router(state: AppState, store: MemoryStore) -> Router {
     let page_state = state.clone();
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/auth/login", get(auth_routes::login))
-        .route("/auth/callback", get(auth_routes::callback))
-        .route("/auth/logout", post(auth_routes::logout))
+        .merge(
+            Router::new()
+                .route("/auth/login", get(auth_routes::login))
+                .route("/auth/callback", get(auth_routes::callback))
+                .route("/auth/logout", post(auth_routes::logout))
+                .layer(rate_limit::layer(sign_in_limit)),
+        )
         .route(
             "/api/{*fn_name}",
             post(server_fn_handler).get(server_fn_handler),

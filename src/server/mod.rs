@@ -6,6 +6,7 @@ pub mod certificates;
 pub mod config;
 pub mod http;
 pub mod inventory;
+pub mod logging;
 pub mod onboarding;
 pub mod pages;
 pub mod paging;

@@ -15,7 +15,8 @@ use crate::server::state::AppState;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use tower_sessions_memory_store::MemoryStore;
+use crate::server::auth::{rate_limit, SessionMemory};
+use std::net::SocketAddr;
 
 /// A start-up failure, said in one sentence.
 #[derive(Debug, thiserror::Error)]
@@ -94,10 +95,30 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         Ok(n) => tracing::info!("resumed {n} onboarding job(s)"),
         Err(e) => tracing::warn!("onboarding jobs could not be resumed yet: {e}"),
     }
-    let app = router(state, MemoryStore::default());
-    axum::serve(listener, app.into_make_service())
+    let store = SessionMemory::default();
+    let limit = rate_limit::sign_in_limit(state.config.sign_in_per_minute);
+    spawn_sweeper(store.clone(), limit.clone());
+    let app = router(state, store, limit);
+    // With the peer's address: the sign-in rate limit is per client address.
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
+}
+
+/// Every minute: expired sessions leave the store, idle addresses leave the rate limiter.
+fn spawn_sweeper(store: SessionMemory, limit: Arc<rate_limit::SignInLimit>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            every.tick().await;
+            let gone = store.delete_expired();
+            if gone > 0 {
+                tracing::debug!(gone, held = store.len(), "expired sessions deleted");
+            }
+            rate_limit::forget_idle_clients(&limit);
+        }
+    });
 }
 
 async fn shutdown_signal() {

@@ -14,11 +14,15 @@ pub const STRICT_CSP: &str =
 
 /// The policy of a rendered page whose inline scripts carry `nonce`. `'wasm-unsafe-eval'`
 /// lets the browser compile the app's WASM; nothing permits inline script without the nonce.
-pub fn page_csp(nonce: &str) -> String {
+///
+/// `idp_origin`: the sign-out form's response redirects to the IdP's end-session endpoint, and
+/// browsers hold a form's redirects to `form-action` too, so that one origin is named there.
+pub fn page_csp(nonce: &str, idp_origin: Option<&str>) -> String {
+    let idp = idp_origin.map(|o| format!(" {o}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'self' 'wasm-unsafe-eval'; style-src 'self'; \
          img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'"
+         form-action 'self'{idp}; frame-ancestors 'none'"
     )
 }
 
@@ -132,7 +136,8 @@ mod tests {
 
     #[test]
     fn page_policy_allows_wasm_but_no_inline_script() {
-        let csp = page_csp("abc");
+        let csp = page_csp("abc", Some("https://idp.example"));
+        assert!(csp.contains("form-action 'self' https://idp.example;"), "{csp}");
         assert!(csp.contains("script-src 'nonce-abc' 'self' 'wasm-unsafe-eval'"));
         assert!(!csp.contains("unsafe-inline"));
         assert!(csp.contains("frame-ancestors 'none'"));

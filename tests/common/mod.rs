@@ -20,7 +20,9 @@ use std::collections::HashMap;
 use tower::ServiceExt;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::SessionStore;
-use tower_sessions_memory_store::MemoryStore;
+use iot_warden::server::auth::rate_limit::{self, SignInLimit};
+use iot_warden::server::auth::SessionMemory;
+use std::sync::Arc;
 
 pub const ORIGIN: &str = "http://127.0.0.1:3000";
 
@@ -95,7 +97,8 @@ pub fn serve_args(args: &[&str]) -> ServeArgs {
 
 pub struct TestApp {
     pub router: Router,
-    pub store: MemoryStore,
+    pub store: SessionMemory,
+    pub sign_in_limit: Arc<SignInLimit>,
 }
 
 impl TestApp {
@@ -112,20 +115,25 @@ impl TestApp {
         .await
     }
 
-    /// The app configured by `serve` command-line arguments.
+    /// The app configured by `serve` command-line arguments (plain http allowed: the local
+    /// IdP and the console's test address are http).
     pub async fn with_args(args: &[&str]) -> TestApp {
         require_emulator();
-        let args = serve_args(args);
+        let mut args = args.to_vec();
+        args.push("--allow-insecure-http");
+        let args = serve_args(&args);
         let options = leptos::config::LeptosOptions::builder()
             .output_name("iot-warden")
             .build();
         let state = build_state(args.validate().unwrap(), options)
             .await
             .expect("state builds");
-        let store = MemoryStore::default();
+        let store = SessionMemory::default();
+        let sign_in_limit = rate_limit::sign_in_limit(state.config.sign_in_per_minute);
         TestApp {
-            router: router(state, store.clone()),
+            router: router(state, store.clone(), sign_in_limit.clone()),
             store,
+            sign_in_limit,
         }
     }
 
@@ -135,6 +143,19 @@ impl TestApp {
         username: &str,
         role: Option<Role>,
         signed_in_secs_ago: i64,
+    ) -> String {
+        self.session_expiring(username, role, signed_in_secs_ago, time::Duration::hours(1), SESSION_COOKIE)
+            .await
+    }
+
+    /// A session whose record expires `expires_in` from now, under cookie name `cookie_name`.
+    pub async fn session_expiring(
+        &self,
+        username: &str,
+        role: Option<Role>,
+        signed_in_secs_ago: i64,
+        expires_in: time::Duration,
+        cookie_name: &str,
     ) -> String {
         let user = SessionUser {
             subject: format!("sub-{username}"),
@@ -146,14 +167,20 @@ impl TestApp {
         let mut record = Record {
             id: Id::default(),
             data: HashMap::from([("user".to_string(), serde_json::to_value(&user).unwrap())]),
-            expiry_date: time::OffsetDateTime::now_utc() + time::Duration::hours(1),
+            expiry_date: time::OffsetDateTime::now_utc() + expires_in,
         };
         self.store.create(&mut record).await.unwrap();
-        format!("{SESSION_COOKIE}={}", record.id)
+        format!("{cookie_name}={}", record.id)
     }
 
     pub async fn send(&self, req: Request<Body>) -> Response<Body> {
         self.router.clone().oneshot(req).await.unwrap()
+    }
+
+    /// When the session named by `cookie` ("name=id") expires in the store.
+    pub async fn session_expiry(&self, cookie: &str) -> Option<time::OffsetDateTime> {
+        let id: Id = cookie.split_once('=')?.1.parse().ok()?;
+        self.store.load(&id).await.unwrap().map(|r| r.expiry_date)
     }
 
     /// POST to a server function the way the browser does: form-encoded (JSON when the body

@@ -2,8 +2,12 @@
 //! server function starts with.
 
 pub mod oidc;
+pub mod pending;
+pub mod rate_limit;
 pub mod routes;
 pub mod session;
+pub mod store;
 
 pub use oidc::{AuthError, Identity, Oidc};
 pub use session::{current_user, SessionUser};
+pub use store::SessionMemory;

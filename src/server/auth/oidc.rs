@@ -5,13 +5,14 @@ use crate::server::config::Config;
 use openidconnect::core::{
     CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
     CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
-    CoreProviderMetadata, CoreRevocableToken, CoreRevocationErrorResponse,
+    CoreRevocableToken, CoreRevocationErrorResponse,
     CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
     AdditionalClaims, AuthorizationCode, ClaimsVerificationError, Client, ClientId, ClientSecret,
-    CsrfToken, EmptyExtraTokenFields, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields,
-    IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
+    CsrfToken, EmptyExtraTokenFields, EndSessionUrl, EndpointMaybeSet, EndpointNotSet, EndpointSet,
+    IdToken, IdTokenFields, IssuerUrl, LogoutRequest, Nonce, PkceCodeChallenge, PkceCodeVerifier,
+    PostLogoutRedirectUrl, ProviderMetadataWithLogout, RedirectUrl, Scope,
     SignatureVerificationError, StandardErrorResponse, StandardTokenResponse, TokenResponse,
 };
 use serde::{Deserialize, Serialize};
@@ -75,6 +76,8 @@ pub struct Identity {
     pub username: String,
     pub name: Option<String>,
     pub groups: Vec<String>,
+    /// The verified ID token as the IdP sent it: the `id_token_hint` of the sign-out.
+    pub id_token: String,
 }
 
 /// Sign-in failures. The message is safe to show; details go to the log where they occur.
@@ -84,16 +87,21 @@ pub enum AuthError {
     ProviderUnavailable,
     #[error("The sign-in attempt expired or was started in another tab. Please sign in again.")]
     StateMismatch,
-    #[error("The sign-in provider refused the sign-in: {0}")]
-    Refused(String),
+    /// A fixed sentence: never the IdP's own text, which the redirect lets anyone write.
+    #[error("{0}")]
+    Refused(&'static str),
     #[error("The sign-in provider's answer could not be verified. Please sign in again.")]
     InvalidToken,
 }
 
 pub struct Oidc {
     config: Arc<Config>,
+    /// Carries the pending sign-in between login and callback.
+    pub pending: super::pending::PendingLoginCookie,
     http: openidconnect::reqwest::Client,
     client: RwLock<Option<Arc<OidcClient>>>,
+    /// Where sign-out sends the browser, when the IdP's discovery document names one.
+    end_session: RwLock<Option<EndSessionUrl>>,
 }
 
 impl Oidc {
@@ -105,9 +113,11 @@ impl Oidc {
             .build()
             .expect("a TLS backend is compiled in");
         Oidc {
+            pending: super::pending::PendingLoginCookie::new(&config.cookie_key.0, config.is_https()),
             config,
             http,
             client: RwLock::new(None),
+            end_session: RwLock::new(None),
         }
     }
 
@@ -130,12 +140,13 @@ impl Oidc {
                 .to_string(),
         )
         .map_err(|_| AuthError::ProviderUnavailable)?;
-        let metadata = CoreProviderMetadata::discover_async(issuer, &self.http).await.map_err(|e| {
+        let metadata = ProviderMetadataWithLogout::discover_async(issuer, &self.http).await.map_err(|e| {
             tracing::error!(error = %e, issuer = %self.config.oidc_issuer, "OIDC discovery failed");
             AuthError::ProviderUnavailable
         })?;
         let redirect = RedirectUrl::new(self.config.redirect_url())
             .map_err(|_| AuthError::ProviderUnavailable)?;
+        *self.end_session.write().await = metadata.additional_metadata().end_session_endpoint.clone();
         let client: OidcClient = Client::from_provider_metadata(
             metadata,
             ClientId::new(self.config.oidc_client_id.clone()),
@@ -193,7 +204,7 @@ impl Oidc {
             .await
             .map_err(|e| {
                 tracing::warn!(error = ?e, "token exchange failed");
-                AuthError::Refused("the authorization code was not accepted".into())
+                AuthError::Refused("The sign-in provider did not accept the sign-in. Please sign in again.")
             })?;
         let id_token = token.id_token().ok_or_else(|| {
             tracing::warn!("token response has no id_token");
@@ -236,7 +247,45 @@ impl Oidc {
             username,
             name,
             groups: claims.additional_claims().groups.clone(),
+            id_token: id_token.to_string(),
         })
+    }
+
+    /// Where to send the browser after its session here is gone, so that the IdP's session
+    /// ends too (RP-initiated logout, OpenID Connect RP-Initiated Logout 1.0): the IdP's
+    /// end-session endpoint with the ID token as hint and the console's root as the way back.
+    /// `None` when the IdP advertises no end-session endpoint.
+    pub async fn end_session_url(&self, id_token: Option<&str>) -> Option<String> {
+        let endpoint = self.end_session.read().await.clone()?;
+        let mut back = self.config.public_url.clone();
+        back.set_path("/");
+        back.set_query(None);
+        let mut request = LogoutRequest::from(endpoint)
+            .set_client_id(ClientId::new(self.config.oidc_client_id.clone()))
+            .set_post_logout_redirect_uri(PostLogoutRedirectUrl::from_url(back));
+        if let Some(token) = id_token.and_then(|t| t.parse::<GroupsIdToken>().ok()) {
+            request = request.set_id_token_hint(&token);
+        }
+        Some(request.http_get_url().to_string())
+    }
+}
+
+type GroupsIdToken =
+    IdToken<GroupsClaim, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
+
+/// The sentence for an error code the IdP sent back to the callback (RFC 6749 §4.1.2.1,
+/// OpenID Connect Core §3.1.2.6). Only the code picks it: the description is the IdP's text,
+/// and anyone can write it into a link to the callback.
+pub fn refusal_for(code: &str) -> &'static str {
+    match code {
+        "access_denied" => "The sign-in was cancelled or refused at the sign-in provider.",
+        "login_required" | "interaction_required" | "consent_required" | "account_selection_required" => {
+            "The sign-in provider needs you to sign in there first. Sign in again."
+        }
+        "temporarily_unavailable" | "server_error" => {
+            "The sign-in provider is having trouble. Try again in a moment."
+        }
+        _ => "The sign-in provider refused the sign-in. Ask your administrator if this goes on.",
     }
 }
 

@@ -1,5 +1,6 @@
 //! What the session holds about the signed-in user, and the absolute timeout.
-//! (The idle timeout is the session layer's expiry, set in [`crate::server::http`].)
+//! (The idle timeout is the session layer's expiry, set in [`crate::server::http`]: every
+//! request of a signed-in user saves the session again, so activity moves it.)
 
 use crate::domain::roles::Role;
 use serde::{Deserialize, Serialize};
@@ -7,7 +8,8 @@ use std::time::Duration;
 use tower_sessions::Session;
 
 pub const USER_KEY: &str = "user";
-pub const PENDING_LOGIN_KEY: &str = "pending_login";
+/// The ID token of the sign-in, kept for the sign-out's `id_token_hint`.
+pub const ID_TOKEN_KEY: &str = "id_token";
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionUser {
@@ -32,7 +34,7 @@ pub async fn current_user(session: &Session, max_age: Duration) -> Option<Sessio
     };
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     if now - user.signed_in_at > max_age.as_secs() as i64 {
-        tracing::info!(user = %user.username, "session reached its absolute lifetime");
+        tracing::info!(user = ?user.username, sub = ?user.subject, "session reached its absolute lifetime");
         if let Err(e) = session.flush().await {
             tracing::error!(error = %e, "could not destroy an expired session");
         }
