@@ -184,11 +184,13 @@ async fn invalid_rows_are_refused_before_anything_is_stored() {
 
 /// The worst moment to stop: CreateCertificateFromCsr answered but the answer was lost (row
 /// 0), or the certificate was attached but the row not recorded (row 1). The resumed job must
-/// find both certificates again rather than make new ones.
+/// find both certificates again rather than make new ones. A certificate with the row's key
+/// that is attached to another thing (row 2), or made outside the row's window (row 3), is
+/// not the row's: it is left alone and the row gets a certificate of its own.
 #[tokio::test]
 async fn a_resumed_job_finds_certificates_whose_answer_was_lost() {
     let f = Fixture::new("bulk-resume").await;
-    let rows = f.rows(3);
+    let rows = f.rows(5);
     let id = new_job_id();
     let first = f.engine(&RateLimits::aws_defaults());
     first
@@ -198,7 +200,9 @@ async fn a_resumed_job_finds_certificates_whose_answer_was_lost() {
     let store = f.store();
     let requested_at = time::OffsetDateTime::now_utc().unix_timestamp();
     let mut made = Vec::new();
-    for (i, (line, row)) in rows.iter().take(2).enumerate() {
+    let elsewhere = format!("{}-someone-else", f.prefix);
+    f.client.create_thing().thing_name(&elsewhere).send().await.unwrap();
+    for (i, (line, row)) in rows.iter().take(4).enumerate() {
         // As the first run made it: same attributes (CreateThing is idempotent only then).
         f.client
             .create_thing()
@@ -219,10 +223,10 @@ async fn a_resumed_job_finds_certificates_whose_answer_was_lost() {
             .send()
             .await
             .unwrap();
-        if i == 1 {
+        if i == 1 || i == 2 {
             f.client
                 .attach_thing_principal()
-                .thing_name(&row.thing_name)
+                .thing_name(if i == 1 { &row.thing_name } else { &elsewhere })
                 .principal(cert.certificate_arn().unwrap())
                 .send()
                 .await
@@ -230,7 +234,9 @@ async fn a_resumed_job_finds_certificates_whose_answer_was_lost() {
         }
         made.push(cert.certificate_id().unwrap().to_string());
         let mut stored = JobRow::new(i as u32, *line, row.clone());
-        stored.stage = RowStage::CertificateRequested { at: requested_at };
+        // Row 3's request is on record as an hour earlier: today's certificate is not its.
+        let at = if i == 3 { requested_at - 3600 } else { requested_at };
+        stored.stage = RowStage::CertificateRequested { at };
         store.save_row(&id, &stored).await.unwrap();
     }
     // A new console process: the job is found running and resumed.
@@ -245,17 +251,26 @@ async fn a_resumed_job_finds_certificates_whose_answer_was_lost() {
         status = second.status(&id).await.unwrap();
     }
     assert_eq!(status.state, JobState::Finished, "{status:?}");
-    assert_eq!(status.counts.done, 3);
+    assert_eq!(status.counts.done, 5);
     let stored = store.rows(&id).await.unwrap();
-    for (i, cert) in made.iter().enumerate() {
+    for (i, cert) in made.iter().enumerate().take(2) {
         assert_eq!(
             stored[i].certificate_id.as_ref(),
             Some(cert),
             "row {i} reused its certificate"
         );
     }
+    for (i, cert) in made.iter().enumerate().skip(2) {
+        let own = stored[i].certificate_id.as_ref().expect("a certificate of its own");
+        assert_ne!(own, cert, "row {i} must not adopt a certificate that is not its");
+    }
+    assert_eq!(
+        fleet::things_of_certificate(&f.client, &made[2]).await,
+        vec![elsewhere.clone()],
+        "the other thing's certificate is left as it was"
+    );
     let pems = fleet::certificate_pems(&f.client).await;
-    for (_, row) in &rows {
+    for (_, row) in rows.iter().take(2).chain(rows.iter().skip(4)) {
         f.assert_onboarded_once(row, &pems).await;
     }
 }

@@ -196,6 +196,7 @@ pub async fn run(args: OnboardArgs) -> ExitCode {
         iot.clone(),
         iot.clone(),
         iot.clone(),
+        iot.clone(),
         iot,
         store,
         &settings.limits,

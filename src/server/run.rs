@@ -47,6 +47,7 @@ pub async fn build_state(
         iot.clone(),
         iot.clone(),
         iot.clone(),
+        iot.clone(),
         store,
         &config.jobs.limits,
         DEFAULT_CONCURRENCY,

@@ -115,3 +115,27 @@ pub async fn create_group(client: &Client, name: &str) {
         .await
         .expect("create group");
 }
+
+/// The things certificate `id` is attached to (ListPrincipalThings), sorted.
+pub async fn things_of_certificate(client: &Client, id: &str) -> Vec<String> {
+    let arn = client
+        .describe_certificate()
+        .certificate_id(id)
+        .send()
+        .await
+        .unwrap()
+        .certificate_description()
+        .and_then(|d| d.certificate_arn())
+        .unwrap()
+        .to_string();
+    let mut things = client
+        .list_principal_things()
+        .principal(arn)
+        .send()
+        .await
+        .unwrap()
+        .things()
+        .to_vec();
+    things.sort();
+    things
+}

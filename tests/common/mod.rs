@@ -64,6 +64,7 @@ pub fn bulk_engine(
         iot.clone(),
         iot.clone(),
         iot.clone(),
+        iot.clone(),
         iot,
         Arc::new(DynamoJobStore::new(sdk, jobs_table())),
         limits,

@@ -5,10 +5,9 @@
 //! "The CSR must include a public key that is either an RSA key with a length of at least 2048
 //! bits or an ECC key from NIST P-256, NIST P-384, or NIST P-521 curves."
 //!
-//! The CSR's self-signature is NOT verified here: x509-parser verifies signatures only with
-//! its `verify` feature, which pulls in `ring` (C and assembly, awkward for the wasm32 build).
-//! AWS verifies it when the certificate is created; a CSR whose signature is broken fails
-//! there, row by row, with AWS's own message.
+//! The CSR's self-signature is verified too ([`super::csr_signature`], pure RustCrypto, so the
+//! browser's check and the server's are the same): a request not signed by its own key is
+//! refused before AWS sees it.
 
 use crate::domain::certificates::facts::key_algorithm_of;
 use crate::domain::certificates::key_algorithm::KeyAlgorithm;
@@ -93,6 +92,7 @@ pub(crate) fn read_csr(pem_text: &str) -> Result<(CsrFacts, Vec<u8>), String> {
             ))
         }
     };
+    super::csr_signature::verify_self_signature(&csr)?;
     let facts = CsrFacts {
         subject: info.subject.to_string(),
         key_algorithm,
@@ -200,5 +200,80 @@ mod tests {
     fn reads_crlf_line_endings() {
         let crlf = EC_P256.replace('\n', "\r\n");
         assert_eq!(check_csr_pem(&crlf).unwrap().key_algorithm, "EC P-256");
+    }
+
+    fn der_of(pem_text: &str) -> Vec<u8> {
+        parse_x509_pem(pem_text.as_bytes()).unwrap().1.contents
+    }
+
+    fn pem_of(der: &[u8]) -> String {
+        x509_cert::der::pem::encode_string(CSR_PEM_LABEL, x509_cert::der::pem::LineEnding::LF, der)
+            .unwrap()
+    }
+
+    // The self-signature (PKCS #10, RFC 2986 §3: the request is signed with the private key of
+    // the public key it carries). Security review finding 3.
+    #[test]
+    fn verifies_the_self_signature_for_every_accepted_key_and_hash() {
+        for (name, pem) in [
+            ("P-256/SHA-256", EC_P256),
+            ("P-384/SHA-384", EC_P384),
+            ("P-521/SHA-512", include_str!("testdata/csr-ec-p521.pem")),
+            ("P-256/SHA-384", include_str!("testdata/csr-ec-p256-sha384.pem")),
+            ("RSA/SHA-256", RSA_2048),
+            ("RSA/SHA-512", include_str!("testdata/csr-rsa-2048-sha512.pem")),
+        ] {
+            assert!(check_csr_pem(pem).is_ok(), "{name}: {:?}", check_csr_pem(pem));
+        }
+        use crate::domain::certificates::device_keys::{build_csr, generate_key_pair, KeyKind};
+        for kind in [KeyKind::EcP256, KeyKind::Rsa2048] {
+            let keys = generate_key_pair(kind).unwrap();
+            let csr = build_csr(&keys, "dev-1").unwrap();
+            assert!(check_csr_pem(&csr).is_ok(), "the browser's own {kind:?} CSR");
+        }
+    }
+
+    #[test]
+    fn refuses_a_request_changed_after_signing() {
+        let mut der = der_of(EC_P256);
+        // The subject's CN "t" becomes "u": the signed bytes change, the signature does not.
+        let at = der.windows(2).position(|w| w == [0x0c, 0x01]).expect("CN as a UTF8String")
+            + 2;
+        assert_eq!(der[at], b't');
+        der[at] = b'u';
+        let e = check_csr_pem(&pem_of(&der)).unwrap_err();
+        assert!(e.starts_with("The CSR's signature does not verify"), "{e}");
+    }
+
+    #[test]
+    fn refuses_someone_elses_public_key_under_a_signature_it_did_not_make() {
+        // The attack: a CSR carrying another device's public key (copied from its certificate),
+        // signed with the attacker's own key. Same curve, so the key bytes splice in place.
+        use crate::domain::certificates::device_keys::{build_csr, generate_key_pair, KeyKind};
+        let attacker = generate_key_pair(KeyKind::EcP256).unwrap();
+        let victim = generate_key_pair(KeyKind::EcP256).unwrap();
+        let csr = build_csr(&attacker, "dev-1").unwrap();
+        let mut der = der_of(&csr);
+        let (_, req) = X509CertificationRequest::from_der(&der).unwrap();
+        let own_key = req.certification_request_info.subject_pki.raw.to_vec();
+        let victim_key =
+            der_of(&victim.public_key_pem.replace("PUBLIC KEY", CSR_PEM_LABEL));
+        assert_eq!(own_key.len(), victim_key.len());
+        let at = der.windows(own_key.len()).position(|w| w == own_key).unwrap();
+        der[at..at + own_key.len()].copy_from_slice(&victim_key);
+        let forged = pem_of(&der);
+        let e = check_csr_pem(&forged).unwrap_err();
+        assert!(e.starts_with("The CSR's signature does not verify"), "{e}");
+        // The same for RSA: a signature cut short or zeroed never verifies.
+        let mut der = der_of(RSA_2048);
+        let last = der.len() - 1;
+        der[last] ^= 0xff;
+        assert!(check_csr_pem(&pem_of(&der)).unwrap_err().contains("does not verify"));
+    }
+
+    #[test]
+    fn refuses_sha1_signatures_with_the_way_out() {
+        let e = check_csr_pem(include_str!("testdata/csr-rsa-2048-sha1.pem")).unwrap_err();
+        assert!(e.contains("SHA-1") && e.contains("-sha256"), "{e}");
     }
 }

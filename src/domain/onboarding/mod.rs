@@ -15,6 +15,7 @@
 
 pub mod columns;
 pub mod csr;
+mod csr_signature;
 pub mod csv_plan;
 pub mod job;
 pub mod pacing;

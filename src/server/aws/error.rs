@@ -15,6 +15,14 @@ pub enum AwsErrorKind {
     Unavailable,
 }
 
+impl AwsErrorKind {
+    /// AWS answered and refused (a 4xx): the call changed nothing. Unavailable (a timeout, a
+    /// lost connection, a 5xx) may hide a call that did its work.
+    pub fn is_definite_refusal(&self) -> bool {
+        !matches!(self, AwsErrorKind::Unavailable)
+    }
+}
+
 /// An AWS call that failed: what kind, a message fit for users, and the request id to
 /// quote to support. The full SDK error is logged where it is made.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,13 +74,38 @@ impl AwsError {
                 format!("AWS gave an unexpected answer to {operation}"),
             ),
         };
-        // The user sees `message`; the log keeps everything else.
-        tracing::warn!(operation, subject, ?kind, request_id = request_id.as_deref(), error = ?err, "AWS call failed");
+        // The user sees `message`; the log keeps the error's code and AWS's message, never the
+        // raw HTTP response: the body of an answer the SDK failed to read may be a
+        // CreateKeysAndCertificate answer, private key and all.
+        tracing::warn!(operation, subject = ?subject, ?kind, request_id = request_id.as_deref(), error = %log_summary(&err), "AWS call failed");
         AwsError {
             kind,
             message,
             request_id,
         }
+    }
+}
+
+/// What of an SDK error is safe to log: the failure's sort, and for an AWS error its code and
+/// message (AWS's own words about the request, which hold no response data).
+fn log_summary<E, R>(err: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata,
+{
+    match err {
+        SdkError::ServiceError(service) => format!(
+            "service error {}: {}",
+            service.err().code().unwrap_or("(no code)"),
+            service.err().message().unwrap_or("(no message)")
+        ),
+        SdkError::TimeoutError(_) => "timed out".into(),
+        SdkError::DispatchFailure(d) if d.is_timeout() => "dispatch failure: timed out".into(),
+        SdkError::DispatchFailure(d) if d.is_io() => "dispatch failure: connection error".into(),
+        SdkError::DispatchFailure(_) => "dispatch failure".into(),
+        // Its source quotes the response it could not parse: left out.
+        SdkError::ResponseError(_) => "the response could not be read".into(),
+        SdkError::ConstructionFailure(_) => "the request could not be built".into(),
+        _ => "unexpected SDK error".into(),
     }
 }
 
@@ -144,6 +177,17 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_response_the_sdk_could_not_read_is_not_logged() {
+        use aws_sdk_iot::operation::create_keys_and_certificate::CreateKeysAndCertificateError;
+        let body = "{\"keyPair\":{\"PrivateKey\":\"-----BEGIN RSA PRIVATE KEY-----MIIE\"}";
+        let err: SdkError<CreateKeysAndCertificateError, String> =
+            SdkError::response_error(format!("invalid JSON near {body}"), body.to_string());
+        let logged = log_summary(&err);
+        assert!(!logged.contains("PRIVATE") && !logged.contains("MIIE"), "{logged}");
+        assert_eq!(logged, "the response could not be read");
+    }
 
     #[test]
     fn classifies_codes_into_sentences() {

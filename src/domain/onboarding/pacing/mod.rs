@@ -26,10 +26,12 @@ pub enum Api {
     DetachThingPrincipal,
     DeleteThing,
     RemoveThingFromThingGroup,
+    ListPrincipalThings,
+    ListAttachedPolicies,
 }
 
 /// How many APIs [`Api`] has; the length of [`Api::ALL`].
-const API_COUNT: usize = 15;
+const API_COUNT: usize = 17;
 
 impl Api {
     /// Every API, in declaration order (the order `--rate` errors list them in).
@@ -49,6 +51,8 @@ impl Api {
         Api::DetachThingPrincipal,
         Api::DeleteThing,
         Api::RemoveThingFromThingGroup,
+        Api::ListPrincipalThings,
+        Api::ListAttachedPolicies,
     ];
 
     /// The operation's name as AWS writes it, e.g. `CreateThing`.
@@ -69,6 +73,8 @@ impl Api {
             Api::DetachThingPrincipal => "DetachThingPrincipal",
             Api::DeleteThing => "DeleteThing",
             Api::RemoveThingFromThingGroup => "RemoveThingFromThingGroup",
+            Api::ListPrincipalThings => "ListPrincipalThings",
+            Api::ListAttachedPolicies => "ListAttachedPolicies",
         }
     }
 
@@ -96,6 +102,8 @@ impl Api {
             // Not confirmed against the current page (see above).
             Api::CreateCertificateFromCsr | Api::AttachPolicy | Api::DetachPolicy => 15.0,
             Api::DescribeCertificate
+            | Api::ListPrincipalThings
+            | Api::ListAttachedPolicies
             | Api::ListCertificates
             | Api::UpdateCertificate
             | Api::DeleteCertificate => 10.0,

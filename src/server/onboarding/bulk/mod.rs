@@ -28,7 +28,7 @@ use crate::domain::onboarding::pacing::RateLimits;
 use crate::domain::onboarding::plan::OnboardRow;
 use crate::server::auth::SessionUser;
 use crate::server::aws::{
-    CertificateDirectory, JobRecord, JobStore, PolicyStore, Provisioner, ThingRegistry,
+    CertificateDirectory, JobRecord, JobStore, PolicyStore, Principals, Provisioner, ThingRegistry,
 };
 use crate::server::service_error::ServiceError;
 use futures::StreamExt;
@@ -50,6 +50,7 @@ pub struct BulkOnboarding {
     aws: Arc<dyn Provisioner>,
     registry: Arc<dyn ThingRegistry>,
     certificates: Arc<dyn CertificateDirectory>,
+    principals: Arc<dyn Principals>,
     policies: Arc<dyn PolicyStore>,
     store: Arc<dyn JobStore>,
     pacer: Pacer,
@@ -91,6 +92,7 @@ impl BulkOnboarding {
         aws: Arc<dyn Provisioner>,
         registry: Arc<dyn ThingRegistry>,
         certificates: Arc<dyn CertificateDirectory>,
+        principals: Arc<dyn Principals>,
         policies: Arc<dyn PolicyStore>,
         store: Arc<dyn JobStore>,
         limits: &RateLimits,
@@ -101,6 +103,7 @@ impl BulkOnboarding {
             aws,
             registry,
             certificates,
+            principals,
             policies,
             store,
             pacer: Pacer::new(limits),

@@ -3,6 +3,12 @@
 //! a certificate id. One pass over the account's certificates made around those times (newest
 //! first, stopping before the window) finds them by key; certificates the job already knows
 //! (other rows' ids) are skipped unread, so the pass reads only the unknown few.
+//!
+//! A certificate is adopted only when it cannot be someone else's: made inside that row's own
+//! window, and attached to no thing but the row's and no policy the row does not give (a lost
+//! answer's certificate is attached to nothing, or to its own thing when the run got that far
+//! before it stopped). The CSR's self-signature is verified when the job is created, so a row
+//! cannot carry another device's public key to begin with; this is the second line.
 
 use super::BulkOnboarding;
 use crate::domain::onboarding::csr_matches_certificate;
@@ -75,12 +81,28 @@ pub(super) async fn recover_lost_certificates(
                 continue;
             };
             let matched = open.iter().position(|&i| {
-                rows[i]
-                    .device
-                    .csr_pem
-                    .as_deref()
-                    .is_some_and(|csr| csr_matches_certificate(csr, pem))
+                let requested = match rows[i].stage {
+                    RowStage::CertificateRequested { at } => at,
+                    _ => return false,
+                };
+                let in_window = c.created.is_some_and(|t| {
+                    (requested - BEFORE_SECONDS..=requested + AFTER_SECONDS).contains(&t)
+                });
+                in_window
+                    && rows[i]
+                        .device
+                        .csr_pem
+                        .as_deref()
+                        .is_some_and(|csr| csr_matches_certificate(csr, pem))
             });
+            let matched = match matched {
+                Some(k) if attached_only_to_its_row(job, &rows[open[k]], &c.arn).await? => Some(k),
+                Some(k) => {
+                    tracing::warn!(job = %job_id, thing = ?rows[open[k]].device.thing_name, certificate = %c.id, "a certificate with the row's key is attached elsewhere; not adopted");
+                    None
+                }
+                None => None,
+            };
             if let Some(k) = matched {
                 let i = open.swap_remove(k);
                 rows[i].certificate_id = Some(c.id.clone());
@@ -99,4 +121,29 @@ pub(super) async fn recover_lost_certificates(
         }
     }
     Ok(found)
+}
+
+/// True when the certificate is attached to no thing but `row`'s and to no policy `row` does
+/// not give.
+async fn attached_only_to_its_row(
+    job: &BulkOnboarding,
+    row: &JobRow,
+    certificate_arn: &str,
+) -> Result<bool, AwsError> {
+    let things = job
+        .pacer
+        .call(Api::ListPrincipalThings, || {
+            job.principals.things_of_principal(certificate_arn)
+        })
+        .await?;
+    if things.iter().any(|t| *t != row.device.thing_name) {
+        return Ok(false);
+    }
+    let policies = job
+        .pacer
+        .call(Api::ListAttachedPolicies, || {
+            job.certificates.policies_of_principal(certificate_arn)
+        })
+        .await?;
+    Ok(policies.iter().all(|p| row.device.policies.contains(p)))
 }

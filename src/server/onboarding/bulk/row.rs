@@ -89,7 +89,21 @@ async fn certificate(
         .call(Api::CreateCertificateFromCsr, || {
             job.aws.create_certificate_from_csr(csr, true)
         })
-        .await
-        .map_err(|e| step_failed("Create the certificate from the CSR", e))?;
-    Ok((made.id, made.arn))
+        .await;
+    match made {
+        Ok(made) => Ok((made.id, made.arn)),
+        Err(e) => {
+            // A definite refusal made nothing: the row goes back to Pending, so that a resumed
+            // run does not search for a certificate that cannot exist (and adopt a look-alike).
+            // After a timeout or an AWS-side fault the answer may have been lost: the row keeps
+            // its CertificateRequested stage for recovery to look.
+            if e.kind.is_definite_refusal() {
+                row.stage = RowStage::Pending;
+                if let Err(save) = job.store.save_row(job_id, row).await {
+                    tracing::warn!(job = %job_id, "row stage not reset: {save}");
+                }
+            }
+            Err(step_failed("Create the certificate from the CSR", e))
+        }
+    }
 }
