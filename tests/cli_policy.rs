@@ -290,3 +290,58 @@ fn simulate_from_stdin_and_io_errors() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(run(&["simulate"], None).status.code(), Some(2));
 }
+
+/// The three rules the engine once got wrong, decided by the command line too: an empty list
+/// of condition values, ArnEquals, and a certificate variable whose value holds a wildcard.
+#[test]
+fn simulate_decides_empty_value_lists_arn_operators_and_unsubstituted_certificate_variables() {
+    let acct = "arn:aws:iot:us-east-1:123456789012";
+    let connect_only_default = serde_json::json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "iot:Connect", "Resource": format!("{acct}:client/*"),
+        "Condition": {"ForAllValues:StringEquals": {"iot:ConnectAttributes": []}}}]});
+    let last_will = serde_json::json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "iot:Connect", "Resource": format!("{acct}:client/*"),
+        "Condition": {"ArnEquals": {"iot:LastWillTopic": format!("{acct}:topic/will/*")}}}]});
+    let by_cn = serde_json::json!({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Action": "iot:Publish",
+        "Resource": format!("{acct}:topic/d/${{iot:Certificate.Subject.CommonName}}")}]});
+    let case = |id: &str, policy: &serde_json::Value, action: &str, resource: &str, context: serde_json::Value| {
+        serde_json::json!({"id": id, "policies": [policy],
+            "request": {"action": action, "resource": format!("{acct}:{resource}"), "context": context}})
+        .to_string()
+    };
+    let cases = [
+        case("default-connect", &connect_only_default, "iot:Connect", "client/c1", serde_json::json!({})),
+        case("persistent-connect", &connect_only_default, "iot:Connect", "client/c1",
+            serde_json::json!({"iot:ConnectAttributes": ["PersistentConnect"]})),
+        case("will-ok", &last_will, "iot:Connect", "client/c1",
+            serde_json::json!({"iot:LastWillTopic": format!("{acct}:topic/will/c1")})),
+        case("will-elsewhere", &last_will, "iot:Connect", "client/c1",
+            serde_json::json!({"iot:LastWillTopic": format!("{acct}:topic/other/c1")})),
+        case("cn-plain", &by_cn, "iot:Publish", "topic/d/dev1",
+            serde_json::json!({"iot:Certificate.Subject.CommonName": "dev1"})),
+        case("cn-hash", &by_cn, "iot:Publish", "topic/d/dev#1",
+            serde_json::json!({"iot:Certificate.Subject.CommonName": "dev#1"})),
+    ]
+    .join("\n");
+    let out = run(&["simulate", "--cases", "-"], Some(&cases));
+    let decisions: Vec<(String, String)> = stdout(&out)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (v["id"].as_str().unwrap().to_string(), v["decision"].as_str().unwrap_or("?").to_string())
+        })
+        .collect();
+    let want: Vec<(String, String)> = [
+        ("default-connect", "ALLOWED"),
+        ("persistent-connect", "IMPLICIT_DENY"),
+        ("will-ok", "ALLOWED"),
+        ("will-elsewhere", "IMPLICIT_DENY"),
+        ("cn-plain", "ALLOWED"),
+        ("cn-hash", "IMPLICIT_DENY"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(decisions, want, "{out:?}");
+}

@@ -119,10 +119,11 @@ impl Pattern {
     }
 }
 
-/// The context's value for a variable: exactly one value, as `vars::compile` requires.
-fn resolve<'c>(ctx: &'c Context, name: &str) -> Option<&'c str> {
+/// The text a variable puts in: exactly one value, as `vars::compile` requires, or the
+/// variable's own text where AWS leaves it unsubstituted.
+fn resolve<'c>(ctx: &'c Context, name: &str) -> Option<std::borrow::Cow<'c, str>> {
     match lookup(ctx, name) {
-        Some(v) if v.len() == 1 => Some(v[0].as_str()),
+        Some(v) if v.len() == 1 => Some(super::vars::substituted(name, &v[0])),
         _ => None,
     }
 }
@@ -143,7 +144,7 @@ impl Run {
                 Elem::One => pos += rest.chars().next()?.len_utf8(),
                 Elem::Var(name) => {
                     let v = resolve(ctx, name)?;
-                    if !rest.starts_with(v) {
+                    if !rest.starts_with(&*v) {
                         return None;
                     }
                     pos += v.len();

@@ -1114,3 +1114,57 @@ fn shadow_topics_need_topic_grants() {
         Decision::Allowed
     );
 }
+
+// "Using X.509 certificate policy variables", section "X.509 Certificate policy variable
+// limitations": "If wildcard characters are present in certificate attributes, the policy
+// variable is not replaced by the certificate attribute value, leaving the
+// `${policy-variable}` text in the policy document ... The following wildcard characters can
+// be used: `*`, `$`, `+`, `?`, and `#`." Likewise a value longer than 1024 characters.
+// https://docs.aws.amazon.com/iot/latest/developerguide/use-policy-variables.html#policy-limits
+#[test]
+fn certificate_variables_holding_wildcards_are_left_unsubstituted() {
+    let var = "${iot:Certificate.Subject.CommonName}";
+    let policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"iot:Publish","Resource":"{ARN}:topic/devices/{var}/data"}}]}}"#
+    );
+    let parsed = doc(&policy);
+    let set = PolicySet::new(&[NamedPolicy {
+        name: "p",
+        document: &parsed,
+    }]);
+    let publish = |cn: &str, topic_part: &str| {
+        let mut c = Context::new();
+        c.insert("iot:Certificate.Subject.CommonName".into(), vec![cn.into()]);
+        req("iot:Publish", &format!("topic/devices/{topic_part}/data"), c)
+    };
+    let both = |r: &Request| {
+        let one = decide(&[("p", &parsed)], r).decision;
+        assert_eq!(set.decide(r), one, "both evaluators agree for {r:?}");
+        one
+    };
+    assert_eq!(both(&publish("dev-1", "dev-1")), Decision::Allowed, "a plain value is substituted");
+    for wildcard in ['*', '$', '+', '?', '#'] {
+        let cn = format!("dev{wildcard}1");
+        assert_eq!(
+            both(&publish(&cn, &cn)),
+            Decision::ImplicitDeny,
+            "a CN holding {wildcard:?} is not substituted"
+        );
+        // What stays is the variable's own text, which matches only itself.
+        assert_eq!(both(&publish(&cn, var)), Decision::Allowed, "{wildcard:?}");
+    }
+    let long = "a".repeat(1025);
+    assert_eq!(both(&publish(&long, &long)), Decision::ImplicitDeny, "over 1024 characters");
+    let longest = "a".repeat(1024);
+    assert_eq!(both(&publish(&longest, &longest)), Decision::Allowed, "1024 is still substituted");
+    // Only certificate variables: a client id holding `+` is substituted as ever (literally).
+    let client_policy = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"iot:Publish","Resource":"{ARN}:topic/c/${{iot:ClientId}}"}}]}}"#
+    );
+    let mut c = Context::new();
+    c.insert("iot:ClientId".into(), vec!["a+b".into()]);
+    assert_eq!(
+        decide_one(&client_policy, &req("iot:Publish", "topic/c/a+b", c)),
+        Decision::Allowed
+    );
+}

@@ -33,6 +33,36 @@ pub(crate) fn lookup<'a>(ctx: &'a Context, key: &str) -> Option<&'a Vec<String>>
     })
 }
 
+/// Characters that, in a certificate attribute, stop AWS from substituting its variable.
+const CERTIFICATE_WILDCARDS: [char; 5] = ['*', '$', '+', '?', '#'];
+/// The longest certificate attribute value AWS substitutes, in characters.
+const CERTIFICATE_VALUE_MAX: usize = 1024;
+
+/// True when AWS leaves variable `name` in the policy as the text `${name}` instead of
+/// putting `value` in: an X.509 certificate policy variable whose certificate attribute holds
+/// a wildcard character (`*`, `$`, `+`, `?` or `#`) or more than 1024 characters. "Using X.509
+/// certificate policy variables", section "X.509 Certificate policy variable limitations":
+/// <https://docs.aws.amazon.com/iot/latest/developerguide/use-policy-variables.html#policy-limits>.
+/// The text then matches only itself, so such a certificate is refused what the policy gives
+/// by way of the variable.
+pub(crate) fn left_as_written(name: &str, value: &str) -> bool {
+    const PREFIX: &str = "iot:Certificate.";
+    name.get(..PREFIX.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(PREFIX))
+        && (value.contains(CERTIFICATE_WILDCARDS)
+            || value.chars().count() > CERTIFICATE_VALUE_MAX)
+}
+
+/// The text a variable puts into a policy string: its value, or `${name}` itself when AWS
+/// leaves it unsubstituted ([`left_as_written`]).
+pub(crate) fn substituted<'v>(name: &str, value: &'v str) -> std::borrow::Cow<'v, str> {
+    if left_as_written(name, value) {
+        std::borrow::Cow::Owned(format!("${{{name}}}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
 /// Substitute variables from `ctx` and compile. `wildcards` is false for operators such as
 /// `StringEquals`, where `*` and `?` are ordinary characters. With `ctx` None, variables are
 /// not recognised and `${...}` is literal text: that is how a policy without
@@ -62,7 +92,9 @@ pub(crate) fn compile_into(
         match piece {
             Piece::Tok(t) => out.push(t),
             Piece::Var(name) => match ctx.and_then(|c| lookup(c, name)) {
-                Some(values) if values.len() == 1 => out.extend(values[0].chars().map(Tok::Lit)),
+                Some(values) if values.len() == 1 => {
+                    out.extend(substituted(name, &values[0]).chars().map(Tok::Lit))
+                }
                 _ => return Err(Unresolved::Missing(name.to_string())),
             },
         }
@@ -87,7 +119,7 @@ pub(crate) fn substitute_known(src: &str, value_of: impl Fn(&str) -> Option<Stri
             Piece::Tok(Tok::Star) => out.push('*'),
             Piece::Tok(Tok::Question) => out.push('?'),
             Piece::Var(name) => match value_of(name) {
-                Some(v) => out.push_str(&v),
+                Some(v) => out.push_str(&substituted(name, &v)),
                 None => {
                     out.push_str("${");
                     out.push_str(name);
