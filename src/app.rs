@@ -123,7 +123,7 @@ fn SignedInBar(viewer: Viewer) -> impl IntoView {
             }
         });
         let certificates = role
-            .allows(Permission::ManageCertificates)
+            .allows(Permission::ViewCertificates)
             .then(|| view! { <A href="/certificates">"Certificates"</A> });
         let onboard = role.allows(Permission::Onboard).then(|| {
             view! {

@@ -103,13 +103,13 @@ const TABLE: &[Expect] = &[
         no_role: 403,
         roles: [403, 403, 400],
     },
-    // Certificates: admins only.
+    // Certificates: auditors read the list; only admins change anything.
     Expect {
         path: "/api/list_certificates",
         body: "",
         anonymous: 401,
         no_role: 403,
-        roles: [403, 403, 200],
+        roles: [200, 403, 200],
     },
     Expect {
         path: "/api/change_certificate_status",
@@ -442,6 +442,37 @@ async fn under_https_the_session_cookie_is_host_only() {
         )
         .await;
     assert_eq!(body_text(res).await, "null");
+}
+
+/// Data-level access: every role reads a device, but policy documents and the shadow go only
+/// to roles that may read policies; auditors see certificates without the controls to change
+/// them.
+#[tokio::test]
+async fn documents_and_certificate_controls_follow_the_role() {
+    let app = TestApp::new().await;
+    let onboarder = app.session_for("onboarder", Some(Role::Onboarding), 0).await;
+    let auditor = app.session_for("auditor", Some(Role::Auditor), 0).await;
+    let admin = app.session_for("admin", Some(Role::Admin), 0).await;
+    let device = |body: &str| -> serde_json::Value { serde_json::from_str(body).unwrap() };
+    let (status, body) = app.call("/api/get_device", "name=sensor-001", Some(&onboarder)).await;
+    assert_eq!(status, 200, "{body}");
+    let d = device(&body);
+    assert_eq!(d["documents_withheld"], true);
+    assert!(d["shadow"].is_null(), "{body}");
+    let policies = d["certificates"][0]["policies"].as_array().unwrap();
+    assert!(!policies.is_empty() && policies.iter().all(|p| p["document"].is_null()), "{body}");
+    assert!(!body.contains("Statement") && !body.contains("iot:Publish"), "no document: {body}");
+    for reader in [&auditor, &admin] {
+        let (_, body) = app.call("/api/get_device", "name=sensor-001", Some(reader)).await;
+        let d = device(&body);
+        assert_eq!(d["documents_withheld"], false);
+        assert!(d["certificates"][0]["policies"][0]["document"].as_str().unwrap().contains("Statement"));
+        assert!(!d["shadow"].is_null(), "sensor-001 has a shadow: {body}");
+    }
+    let (_, body) = app.call("/api/list_certificates", "", Some(&auditor)).await;
+    assert_eq!(device(&body)["can_change"], false, "{body}");
+    let (_, body) = app.call("/api/list_certificates", "", Some(&admin)).await;
+    assert_eq!(device(&body)["can_change"], true);
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use iot_warden::domain::inventory::DeviceQuery;
 use iot_warden::server::aws::{
     AwsErrorKind, CertificateDirectory, SdkIot, SdkShadows, ShadowReader, ThingRegistry,
 };
-use iot_warden::server::inventory::Inventory;
+use iot_warden::server::inventory::{Documents, Inventory};
 use iot_warden::server::service_error::ServiceError;
 use std::sync::Arc;
 
@@ -90,7 +90,7 @@ async fn filters_combine_and_page() {
 
 #[tokio::test]
 async fn detail_shows_policy_document_real_validity_and_shadow() {
-    let d = inventory().await.device_detail("sensor-001").await.unwrap();
+    let d = inventory().await.device_detail("sensor-001", Documents::Included).await.unwrap();
     assert_eq!(d.certificates.len(), 1);
     let cert = &d.certificates[0];
     let facts = cert.facts.as_ref().expect("the PEM parses");
@@ -101,6 +101,8 @@ async fn detail_shows_policy_document_real_validity_and_shadow() {
     assert_eq!(cert.policies[0].name, "RestrictiveSensorPolicy");
     assert!(cert.policies[0]
         .document
+        .as_deref()
+        .unwrap()
         .contains("${iot:Connection.Thing.ThingName}"));
     let shadow = d.shadow.expect("sensor-001 has a shadow");
     assert!(shadow.delta.is_some(), "desired differs from reported");
@@ -108,7 +110,7 @@ async fn detail_shows_policy_document_real_validity_and_shadow() {
 
 #[tokio::test]
 async fn csr_certificate_carries_the_devices_own_ec_key() {
-    let d = inventory().await.device_detail("sensor-003").await.unwrap();
+    let d = inventory().await.device_detail("sensor-003", Documents::Included).await.unwrap();
     let facts = d.certificates[0].facts.as_ref().unwrap();
     assert_eq!(facts.key_algorithm, "EC P-256");
     assert!(
@@ -139,7 +141,7 @@ async fn missing_things_are_clear_not_found_errors() {
     assert!(groups.iter().any(|g| g.name == "IndustrialSensors"));
     let err = inventory()
         .await
-        .device_detail("does-not-exist-42")
+        .device_detail("does-not-exist-42", Documents::Included)
         .await
         .unwrap_err();
     assert!(matches!(err, ServiceError::NotFound(_)));

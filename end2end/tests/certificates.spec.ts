@@ -63,10 +63,24 @@ test.describe('certificates', () => {
     await expect(row).toHaveAttribute('data-status', 'ACTIVE');
   });
 
-  test('auditors do not see certificates (the role matrix covers every role at the API)', async ({ page }) => {
+  test('auditors read the certificate list without any control to change it', async ({ page }) => {
     await login(page, 'auditor');
+    await page.goto(`${WARDEN_URL}/certificates?thing=sensor-001`);
+    await expect(page.locator('#no-access')).toHaveCount(0);
+    const table = page.locator('#certificates-table');
+    await expect(table.locator('tr[data-certificate]').first()).toBeVisible();
+    await expect(table.locator('th', { hasText: 'Change' })).toHaveCount(0);
+    await expect(table.locator('details.confirm, a.rotate, button.danger')).toHaveCount(0);
+  });
+
+  test('onboarding staff see no certificate list, and no policy document or shadow on a device', { tag: '@nojs' }, async ({ page }) => {
+    await login(page, 'onboarder');
     await page.goto(`${WARDEN_URL}/certificates`);
     await expect(page.locator('#no-access')).toBeVisible();
-    await expect(page.locator('#certificates-table')).toHaveCount(0);
+    await page.goto(`${WARDEN_URL}/devices/sensor-001`);
+    await expect(page.locator('section.certificate').first()).toBeVisible();
+    await expect(page.locator('#documents-withheld')).toBeVisible();
+    await expect(page.locator('pre.policy-document')).toHaveCount(0);
+    await expect(page.locator('section#shadow')).toHaveCount(0);
   });
 });

@@ -19,8 +19,12 @@ pub async fn list_certificates(
     #[server(default)] query: CertificateQuery,
 ) -> Result<CertificatePage, ApiError> {
     use super::guard::require;
-    let (state, _) = require(Permission::ManageCertificates).await?;
-    Ok(state.certificates.list(&query).await?)
+    let (state, user) = require(Permission::ViewCertificates).await?;
+    let mut page = state.certificates.list(&query).await?;
+    page.can_change = user
+        .role
+        .is_some_and(|r| r.allows(Permission::ManageCertificates));
+    Ok(page)
 }
 
 /// `change`: Activate, Deactivate or Revoke (any other value is refused, 400, before this

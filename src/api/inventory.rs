@@ -18,8 +18,14 @@ pub async fn list_devices(#[server(default)] query: DeviceQuery) -> Result<Devic
 #[server(prefix = "/api", endpoint = "get_device")]
 pub async fn get_device(#[server(default)] name: String) -> Result<DeviceDetail, ApiError> {
     use super::guard::require;
-    let (state, _) = require(Permission::ViewInventory).await?;
-    Ok(state.inventory.device_detail(&name).await?)
+    use crate::server::inventory::Documents;
+    let (state, user) = require(Permission::ViewInventory).await?;
+    let documents = if user.role.is_some_and(|r| r.allows(Permission::ViewPolicies)) {
+        Documents::Included
+    } else {
+        Documents::Withheld
+    };
+    Ok(state.inventory.device_detail(&name, documents).await?)
 }
 
 #[server(prefix = "/api", endpoint = "list_thing_types")]

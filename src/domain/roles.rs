@@ -37,6 +37,9 @@ impl Role {
             // simulate against them); onboarding staff only pick them in the wizards.
             Permission::ViewPolicies => matches!(self, Role::Admin | Role::Auditor),
             Permission::ManagePolicies => self == Role::Admin,
+            // Auditors read the certificate list (validity, age, issuer, attachments); only
+            // admins change a certificate.
+            Permission::ViewCertificates => matches!(self, Role::Admin | Role::Auditor),
             Permission::ManageCertificates => self == Role::Admin,
             // Registering devices is the onboarding staff's job; admins may do it too.
             Permission::Onboard => matches!(self, Role::Admin | Role::Onboarding),
@@ -59,8 +62,9 @@ pub enum Permission {
     ViewPolicies,
     /// Create policy versions, change the default, delete versions, preview impact.
     ManagePolicies,
-    /// List certificates with their lifecycle facts; activate, deactivate, revoke, rotate;
-    /// remove a device.
+    /// List certificates with their lifecycle facts, read-only.
+    ViewCertificates,
+    /// Activate, deactivate, revoke, rotate; remove a device.
     ManageCertificates,
     /// Register devices: the wizard and bulk jobs.
     Onboard,

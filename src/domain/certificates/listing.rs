@@ -99,6 +99,10 @@ pub struct CertificateRow {
 pub struct CertificatePage {
     pub rows: Vec<CertificateRow>,
     pub next_cursor: Option<String>,
+    /// Whether the viewer may change these certificates (admins); the server function sets it
+    /// from the role, so read-only viewers get no controls to click.
+    #[serde(default)]
+    pub can_change: bool,
 }
 
 /// Whether a certificate with these ages passes the filters.

@@ -209,6 +209,11 @@ pub struct DeviceDetail {
     /// Principals that are not X.509 certificates (Cognito identities, …), by ARN.
     pub other_principals: Vec<String>,
     pub shadow: Option<ShadowView>,
+    /// True when the policy documents and the shadow were left out: the viewer's role may
+    /// not read policies (onboarding staff), and a policy document or a shadow says what a
+    /// device may do and what it reports.
+    #[serde(default)]
+    pub documents_withheld: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -227,8 +232,9 @@ pub struct CertificateDetail {
 pub struct PolicyView {
     pub name: String,
     pub default_version: Option<String>,
-    /// Pretty-printed JSON document (as stored when it is not valid JSON).
-    pub document: String,
+    /// Pretty-printed JSON document (as stored when it is not valid JSON); `None` when
+    /// withheld from the viewer (see [`DeviceDetail::documents_withheld`]).
+    pub document: Option<String>,
 }
 
 /// The classic shadow's three parts, pretty-printed.

@@ -15,7 +15,7 @@ use leptos_router::hooks::use_query_map;
 pub fn CertificatesPage() -> impl IntoView {
     view! {
         <Title text="Certificates"/>
-        <RequireRole permission=Permission::ManageCertificates>
+        <RequireRole permission=Permission::ViewCertificates>
             <CertificatesView/>
         </RequireRole>
     }
@@ -127,7 +127,7 @@ fn CertificateTable(
                 <th scope="col">"Valid until"</th><th scope="col">"Age"</th>
                 <th scope="col">"Key"</th><th scope="col">"Issuer"</th>
                 <th scope="col">"Things"</th><th scope="col">"Policies"</th>
-                <th scope="col">"Change"</th>
+                {page.can_change.then(|| view! { <th scope="col">"Change"</th> })}
             </tr></thead>
             <tbody>
                 // Keyed by id and status: a row whose status changed is built anew, so no
@@ -135,7 +135,7 @@ fn CertificateTable(
                 <For
                     each=move || page.rows.clone()
                     key=|c| (c.id.clone(), c.status)
-                    children=move |c| view! { <CertificateRowView c change/> }
+                    children=move |c| view! { <CertificateRowView c change can_change=page.can_change/> }
                 />
             </tbody>
         </table>
@@ -148,6 +148,7 @@ fn CertificateTable(
 fn CertificateRowView(
     c: CertificateRow,
     change: ServerAction<ChangeCertificateStatus>,
+    can_change: bool,
 ) -> impl IntoView {
     let expiry = match c.days_left {
         Some(d) if d < 0 => format!(
@@ -184,7 +185,7 @@ fn CertificateRowView(
             <td>{c.policies.iter().map(|p| view! {
                 <a class="chip" href=format!("/policies/{}", percent_encode(p))>{p.clone()}</a>
             }).collect_view()}</td>
-            <td>
+            {can_change.then(|| view! { <td>
                 {(c.status.is_in_service() && !c.things.is_empty()).then(|| view! {
                     <a class="button rotate" href=format!("/certificates/{}/rotate", c.id)>"Rotate…"</a>
                 })}
@@ -193,7 +194,7 @@ fn CertificateRowView(
                     let device = device.clone();
                     view! { <ConfirmChange id device ch change/> }
                 }).collect_view()}
-            </td>
+            </td> })}
         </tr>
     }
     // Type erasure keeps the table's type shallow enough for the compiler.

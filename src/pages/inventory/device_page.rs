@@ -79,7 +79,15 @@ fn DeviceDetailView(d: DeviceDetail) -> impl IntoView {
                 <p>"Other principals: " {d.other_principals.join(", ")}</p>
             })}
         </section>
-        <ShadowSection shadow=d.shadow.clone()/>
+        {if d.documents_withheld {
+            view! {
+                <p id="documents-withheld" class="muted">
+                    "Policy documents and the device shadow are shown to admins and auditors."
+                </p>
+            }.into_any()
+        } else {
+            view! { <ShadowSection shadow=d.shadow.clone()/> }.into_any()
+        }}
     }
 }
 
@@ -121,7 +129,7 @@ fn CertificateView(c: CertificateDetail) -> impl IntoView {
                             {p.name.clone()}
                             {p.default_version.map(|v| format!(" (default version {v})"))}
                         </summary>
-                        <pre class="policy-document">{p.document}</pre>
+                        {p.document.map(|doc| view! { <pre class="policy-document">{doc}</pre> })}
                     </details>
                 }).collect_view().into_any()
             }}

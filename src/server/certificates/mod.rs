@@ -89,6 +89,7 @@ impl Certificates {
         )
         .await?;
         Ok(CertificatePage {
+            can_change: false,
             rows,
             next_cursor: next.map(|c| c.encode()),
         })
@@ -125,6 +126,7 @@ impl Certificates {
         let mut rows: Vec<CertificateRow> = found.into_iter().flatten().collect();
         rows.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.id.cmp(&b.id)));
         Ok(CertificatePage {
+            can_change: false,
             rows,
             next_cursor: None,
         })

@@ -32,6 +32,14 @@ fn unix_now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// Whether a device's detail carries its policy documents and shadow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Documents {
+    Included,
+    /// For roles that may not read policies.
+    Withheld,
+}
+
 impl Inventory {
     pub fn new(
         things: Arc<dyn ThingRegistry>,
@@ -168,8 +176,14 @@ impl Inventory {
         })
     }
 
-    /// Everything the console knows about one device.
-    pub async fn device_detail(&self, name: &str) -> Result<DeviceDetail, ServiceError> {
+    /// Everything the console knows about one device. Without `documents`, the policies are
+    /// named but their documents are not read, nor is the shadow.
+    pub async fn device_detail(
+        &self,
+        name: &str,
+        documents: Documents,
+    ) -> Result<DeviceDetail, ServiceError> {
+        let with_documents = documents == Documents::Included;
         if !is_valid_aws_name(name) {
             return Err(ServiceError::Invalid(format!(
                 "{name:?} is not a valid thing name."
@@ -180,10 +194,17 @@ impl Inventory {
             .describe_thing(name)
             .await
             .or_not_found(|| format!("There is no device named {name}."))?;
+        let shadow = async {
+            if with_documents {
+                self.shadows.classic_shadow(name).await
+            } else {
+                Ok(None)
+            }
+        };
         let (groups, principals, shadow) = futures::try_join!(
             self.things.groups_of_thing(name),
             self.things.principals_of_thing(name),
-            self.shadows.classic_shadow(name),
+            shadow,
         )?;
         let (cert_arns, other_principals): (Vec<String>, Vec<String>) = principals
             .into_iter()
@@ -192,7 +213,7 @@ impl Inventory {
             cert_arns
                 .iter()
                 .filter_map(|arn| certificate_id_of(arn))
-                .map(|id| self.certificate_detail(id)),
+                .map(|id| self.certificate_detail(id, with_documents)),
         )
         .await?;
         Ok(DeviceDetail {
@@ -205,6 +226,7 @@ impl Inventory {
             certificates,
             other_principals,
             shadow: shadow.as_ref().map(ShadowView::from_document),
+            documents_withheld: !with_documents,
         })
     }
 
@@ -219,12 +241,23 @@ impl Inventory {
         Ok((cert, policies))
     }
 
-    async fn certificate_detail(&self, id: &str) -> Result<CertificateDetail, ServiceError> {
+    async fn certificate_detail(
+        &self,
+        id: &str,
+        with_documents: bool,
+    ) -> Result<CertificateDetail, ServiceError> {
         let (cert, names) = self.certificate_with_policies(id).await?;
         let policies = try_join_all(names.iter().map(|n| async move {
+            if !with_documents {
+                return Ok::<_, AwsError>(PolicyView {
+                    name: n.clone(),
+                    default_version: None,
+                    document: None,
+                });
+            }
             let p = self.certs.get_policy(n).await?;
-            Ok::<_, AwsError>(PolicyView {
-                document: pretty_json(&p.document),
+            Ok(PolicyView {
+                document: Some(pretty_json(&p.document)),
                 name: p.name,
                 default_version: p.default_version,
             })
