@@ -31,7 +31,8 @@
 //!   steps and live status) and [`domain::csv_cells`] (CSV cells safe to open in a
 //!   spreadsheet).
 //! - `server` (feature `ssr`): `config`, `state`, `run` (start-up), `http` (router),
-//!   `security` (origin check, headers), `auth` (OIDC sign-in, sessions), `aws` (narrow
+//!   `security` (origin check, headers), `logging` (escaped log lines), `auth` (OIDC sign-in,
+//!   the sealed pending-sign-in cookie, the swept session store, the sign-in rate limit), `aws` (narrow
 //!   traits, SDK implementations in `aws::sdk`, the fake account for tests), `runs` (live
 //!   status, undo, the run board), `paging`, `service_error` (the services' one error type).
 //! - [`api`]: server functions (`POST /api/<name>`), each a role check from `api::guard`

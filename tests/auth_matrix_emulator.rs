@@ -367,19 +367,40 @@ async fn activity_extends_the_idle_timeout_and_idleness_ends_the_session() {
     ])
     .await;
     let active = app
-        .session_expiring("auditor", Some(Role::Auditor), 0, time::Duration::seconds(3), SESSION_COOKIE)
+        .session_expiring(
+            "auditor",
+            Some(Role::Auditor),
+            0,
+            time::Duration::seconds(3),
+            SESSION_COOKIE,
+        )
         .await;
     let idle = app
-        .session_expiring("auditor", Some(Role::Auditor), 0, time::Duration::seconds(3), SESSION_COOKIE)
+        .session_expiring(
+            "auditor",
+            Some(Role::Auditor),
+            0,
+            time::Duration::seconds(3),
+            SESSION_COOKIE,
+        )
         .await;
     // Six requests a second apart: twice past the first expiry.
     for i in 0..6 {
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         let (status, body) = app.call("/api/current_viewer", "", Some(&active)).await;
-        assert!(status == 200 && body.contains("\"auditor\""), "request {i}: {status} {body}");
-        let expiry = app.session_expiry(&active).await.expect("the session is held");
+        assert!(
+            status == 200 && body.contains("\"auditor\""),
+            "request {i}: {status} {body}"
+        );
+        let expiry = app
+            .session_expiry(&active)
+            .await
+            .expect("the session is held");
         let left = (expiry - time::OffsetDateTime::now_utc()).whole_seconds();
-        assert!((55..=60).contains(&left), "request {i}: expiry moved to {left} s from now");
+        assert!(
+            (55..=60).contains(&left),
+            "request {i}: expiry moved to {left} s from now"
+        );
     }
     assert_eq!(
         app.call("/api/current_viewer", "", Some(&idle)).await.1,
@@ -396,8 +417,14 @@ async fn activity_extends_the_idle_timeout_and_idleness_ends_the_session() {
                 .unwrap(),
         )
         .await;
-    let set = res.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
-    assert!(set.starts_with(&active) && set.contains("Max-Age=60"), "{set}");
+    let set = res.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        set.starts_with(&active) && set.contains("Max-Age=60"),
+        "{set}"
+    );
 }
 
 /// Under https the session cookie is `__Host-` (Secure, path /, no Domain).
@@ -415,7 +442,13 @@ async fn under_https_the_session_cookie_is_host_only() {
     ])
     .await;
     let cookie = app
-        .session_expiring("auditor", Some(Role::Auditor), 0, time::Duration::hours(1), "__Host-warden_session")
+        .session_expiring(
+            "auditor",
+            Some(Role::Auditor),
+            0,
+            time::Duration::hours(1),
+            "__Host-warden_session",
+        )
         .await;
     let res = app
         .send(
@@ -426,8 +459,16 @@ async fn under_https_the_session_cookie_is_host_only() {
                 .unwrap(),
         )
         .await;
-    let set = res.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
-    assert!(set.starts_with("__Host-warden_session=") && set.contains("Secure") && set.contains("Path=/"), "{set}");
+    let set = res.headers()[header::SET_COOKIE]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        set.starts_with("__Host-warden_session=")
+            && set.contains("Secure")
+            && set.contains("Path=/"),
+        "{set}"
+    );
     assert!(!set.contains("Domain"), "{set}");
     assert!(body_text(res).await.contains("\"auditor\""));
     // The plain name is not read under https.
@@ -450,23 +491,38 @@ async fn under_https_the_session_cookie_is_host_only() {
 #[tokio::test]
 async fn documents_and_certificate_controls_follow_the_role() {
     let app = TestApp::new().await;
-    let onboarder = app.session_for("onboarder", Some(Role::Onboarding), 0).await;
+    let onboarder = app
+        .session_for("onboarder", Some(Role::Onboarding), 0)
+        .await;
     let auditor = app.session_for("auditor", Some(Role::Auditor), 0).await;
     let admin = app.session_for("admin", Some(Role::Admin), 0).await;
     let device = |body: &str| -> serde_json::Value { serde_json::from_str(body).unwrap() };
-    let (status, body) = app.call("/api/get_device", "name=sensor-001", Some(&onboarder)).await;
+    let (status, body) = app
+        .call("/api/get_device", "name=sensor-001", Some(&onboarder))
+        .await;
     assert_eq!(status, 200, "{body}");
     let d = device(&body);
     assert_eq!(d["documents_withheld"], true);
     assert!(d["shadow"].is_null(), "{body}");
     let policies = d["certificates"][0]["policies"].as_array().unwrap();
-    assert!(!policies.is_empty() && policies.iter().all(|p| p["document"].is_null()), "{body}");
-    assert!(!body.contains("Statement") && !body.contains("iot:Publish"), "no document: {body}");
+    assert!(
+        !policies.is_empty() && policies.iter().all(|p| p["document"].is_null()),
+        "{body}"
+    );
+    assert!(
+        !body.contains("Statement") && !body.contains("iot:Publish"),
+        "no document: {body}"
+    );
     for reader in [&auditor, &admin] {
-        let (_, body) = app.call("/api/get_device", "name=sensor-001", Some(reader)).await;
+        let (_, body) = app
+            .call("/api/get_device", "name=sensor-001", Some(reader))
+            .await;
         let d = device(&body);
         assert_eq!(d["documents_withheld"], false);
-        assert!(d["certificates"][0]["policies"][0]["document"].as_str().unwrap().contains("Statement"));
+        assert!(d["certificates"][0]["policies"][0]["document"]
+            .as_str()
+            .unwrap()
+            .contains("Statement"));
         assert!(!d["shadow"].is_null(), "sensor-001 has a shadow: {body}");
     }
     let (_, body) = app.call("/api/list_certificates", "", Some(&auditor)).await;
@@ -542,6 +598,184 @@ async fn anonymous_pages_show_no_fleet_data() {
         assert!(
             !body.contains("factory-00") && !body.contains("RestrictiveSensorPolicy"),
             "{path} leaks data"
+        );
+    }
+}
+
+/// What a refused call could have changed, read straight from the emulator.
+async fn account_state(
+    client: &aws_sdk_iot::Client,
+    thing: &str,
+    cert_id: &str,
+    policy: &str,
+) -> (String, Vec<String>, Vec<String>, Vec<(String, bool)>) {
+    let cert = client
+        .describe_certificate()
+        .certificate_id(cert_id)
+        .send()
+        .await
+        .unwrap();
+    let d = cert.certificate_description().unwrap();
+    let status = d
+        .status()
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default();
+    let arn = d.certificate_arn().unwrap().to_string();
+    let mut versions: Vec<(String, bool)> = client
+        .list_policy_versions()
+        .policy_name(policy)
+        .send()
+        .await
+        .unwrap()
+        .policy_versions()
+        .iter()
+        .map(|v| {
+            (
+                v.version_id().unwrap_or_default().to_string(),
+                v.is_default_version(),
+            )
+        })
+        .collect();
+    versions.sort();
+    (
+        status,
+        common::fleet::principals(client, thing).await,
+        common::fleet::policies_of(client, &arn).await,
+        versions,
+    )
+}
+
+/// The role matrix with real inputs: every state-changing call a role may not make, aimed at
+/// a real device, certificate and policy, is refused and leaves the account exactly as it was
+/// (and creates nothing it names).
+#[tokio::test]
+async fn refused_calls_with_real_targets_change_nothing() {
+    use iot_warden::domain::certificates::device_keys::{build_csr, generate_key_pair, KeyKind};
+    let app = TestApp::new().await;
+    let client = aws_sdk_iot::Client::new(&common::emulator_sdk().await);
+    let thing = common::unique_name("matrix-target");
+    let policy = format!("MatrixPolicy-{thing}");
+    client
+        .create_thing()
+        .thing_name(&thing)
+        .send()
+        .await
+        .unwrap();
+    common::fleet::create_policy(&client, &policy).await;
+    let cert = client
+        .create_keys_and_certificate()
+        .set_as_active(true)
+        .send()
+        .await
+        .unwrap();
+    let (cert_id, cert_arn) = (
+        cert.certificate_id().unwrap(),
+        cert.certificate_arn().unwrap(),
+    );
+    client
+        .attach_thing_principal()
+        .thing_name(&thing)
+        .principal(cert_arn)
+        .send()
+        .await
+        .unwrap();
+    client
+        .attach_policy()
+        .policy_name(&policy)
+        .target(cert_arn)
+        .send()
+        .await
+        .unwrap();
+    let before = account_state(&client, &thing, cert_id, &policy).await;
+
+    let csr = build_csr(&generate_key_pair(KeyKind::EcP256).unwrap(), "x").unwrap();
+    let wide = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iot:*","Resource":"*"}]}"#;
+    let new_thing = format!("{thing}-new");
+    let new_row_thing = format!("{thing}-bulk");
+    let form = |pairs: &[(&str, &str)]| {
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish()
+    };
+    let admin_only = [
+        (
+            "/api/change_certificate_status",
+            form(&[("id", cert_id), ("change", "Revoke")]),
+        ),
+        (
+            "/api/create_policy_version",
+            form(&[("name", &policy), ("document", wide)]),
+        ),
+        (
+            "/api/delete_policy_version",
+            form(&[("name", &policy), ("version", "1")]),
+        ),
+        (
+            "/api/remove_device",
+            serde_json::json!({"run_id": "run-12345678", "thing": thing}).to_string(),
+        ),
+        (
+            "/api/rotate_certificate",
+            serde_json::json!({"run_id": "run-12345679", "old_id": cert_id, "csr": csr})
+                .to_string(),
+        ),
+    ];
+    let onboarding_only = [
+        (
+            "/api/provision_device",
+            serde_json::json!({"run_id": "run-1234567a", "request": {
+                "thing_name": new_thing, "thing_type": null, "attributes": [], "groups": [],
+                "policies": [policy], "certificate": "AwsGenerated"}})
+            .to_string(),
+        ),
+        (
+            "/api/start_bulk_job",
+            serde_json::json!({"rows": [{"line": 2, "device": {
+                "thing_name": new_row_thing, "thing_type": null, "attributes": [], "groups": [],
+                "policies": [policy], "csr_pem": csr}}]})
+            .to_string(),
+        ),
+    ];
+    let nobody = app.session_for("nobody", None, 0).await;
+    let auditor = app.session_for("auditor", Some(Role::Auditor), 0).await;
+    let onboarder = app
+        .session_for("onboarder", Some(Role::Onboarding), 0)
+        .await;
+    for (path, body) in &admin_only {
+        for (who, cookie, want) in [
+            ("anonymous", None, 401),
+            ("no role", Some(&nobody), 403),
+            ("auditor", Some(&auditor), 403),
+            ("onboarder", Some(&onboarder), 403),
+        ] {
+            let (status, text) = app.call(path, body, cookie.map(|c| c.as_str())).await;
+            assert_eq!(status, want, "{who} → {path}: {text}");
+        }
+    }
+    for (path, body) in &onboarding_only {
+        for (who, cookie, want) in [
+            ("anonymous", None, 401),
+            ("no role", Some(&nobody), 403),
+            ("auditor", Some(&auditor), 403),
+        ] {
+            let (status, text) = app.call(path, body, cookie.map(|c| c.as_str())).await;
+            assert_eq!(status, want, "{who} → {path}: {text}");
+        }
+    }
+    assert_eq!(
+        account_state(&client, &thing, cert_id, &policy).await,
+        before,
+        "a refused call changed the account"
+    );
+    for name in [&new_thing, &new_row_thing] {
+        assert!(
+            client
+                .describe_thing()
+                .thing_name(name)
+                .send()
+                .await
+                .is_err(),
+            "a refused call created {name}"
         );
     }
 }

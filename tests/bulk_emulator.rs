@@ -201,7 +201,12 @@ async fn a_resumed_job_finds_certificates_whose_answer_was_lost() {
     let requested_at = time::OffsetDateTime::now_utc().unix_timestamp();
     let mut made = Vec::new();
     let elsewhere = format!("{}-someone-else", f.prefix);
-    f.client.create_thing().thing_name(&elsewhere).send().await.unwrap();
+    f.client
+        .create_thing()
+        .thing_name(&elsewhere)
+        .send()
+        .await
+        .unwrap();
     for (i, (line, row)) in rows.iter().take(4).enumerate() {
         // As the first run made it: same attributes (CreateThing is idempotent only then).
         f.client
@@ -235,7 +240,11 @@ async fn a_resumed_job_finds_certificates_whose_answer_was_lost() {
         made.push(cert.certificate_id().unwrap().to_string());
         let mut stored = JobRow::new(i as u32, *line, row.clone());
         // Row 3's request is on record as an hour earlier: today's certificate is not its.
-        let at = if i == 3 { requested_at - 3600 } else { requested_at };
+        let at = if i == 3 {
+            requested_at - 3600
+        } else {
+            requested_at
+        };
         stored.stage = RowStage::CertificateRequested { at };
         store.save_row(&id, &stored).await.unwrap();
     }
@@ -261,8 +270,14 @@ async fn a_resumed_job_finds_certificates_whose_answer_was_lost() {
         );
     }
     for (i, cert) in made.iter().enumerate().skip(2) {
-        let own = stored[i].certificate_id.as_ref().expect("a certificate of its own");
-        assert_ne!(own, cert, "row {i} must not adopt a certificate that is not its");
+        let own = stored[i]
+            .certificate_id
+            .as_ref()
+            .expect("a certificate of its own");
+        assert_ne!(
+            own, cert,
+            "row {i} must not adopt a certificate that is not its"
+        );
     }
     assert_eq!(
         fleet::things_of_certificate(&f.client, &made[2]).await,

@@ -305,23 +305,58 @@ fn simulate_decides_empty_value_lists_arn_operators_and_unsubstituted_certificat
     let by_cn = serde_json::json!({"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Action": "iot:Publish",
         "Resource": format!("{acct}:topic/d/${{iot:Certificate.Subject.CommonName}}")}]});
-    let case = |id: &str, policy: &serde_json::Value, action: &str, resource: &str, context: serde_json::Value| {
+    let case = |id: &str,
+                policy: &serde_json::Value,
+                action: &str,
+                resource: &str,
+                context: serde_json::Value| {
         serde_json::json!({"id": id, "policies": [policy],
             "request": {"action": action, "resource": format!("{acct}:{resource}"), "context": context}})
         .to_string()
     };
     let cases = [
-        case("default-connect", &connect_only_default, "iot:Connect", "client/c1", serde_json::json!({})),
-        case("persistent-connect", &connect_only_default, "iot:Connect", "client/c1",
-            serde_json::json!({"iot:ConnectAttributes": ["PersistentConnect"]})),
-        case("will-ok", &last_will, "iot:Connect", "client/c1",
-            serde_json::json!({"iot:LastWillTopic": format!("{acct}:topic/will/c1")})),
-        case("will-elsewhere", &last_will, "iot:Connect", "client/c1",
-            serde_json::json!({"iot:LastWillTopic": format!("{acct}:topic/other/c1")})),
-        case("cn-plain", &by_cn, "iot:Publish", "topic/d/dev1",
-            serde_json::json!({"iot:Certificate.Subject.CommonName": "dev1"})),
-        case("cn-hash", &by_cn, "iot:Publish", "topic/d/dev#1",
-            serde_json::json!({"iot:Certificate.Subject.CommonName": "dev#1"})),
+        case(
+            "default-connect",
+            &connect_only_default,
+            "iot:Connect",
+            "client/c1",
+            serde_json::json!({}),
+        ),
+        case(
+            "persistent-connect",
+            &connect_only_default,
+            "iot:Connect",
+            "client/c1",
+            serde_json::json!({"iot:ConnectAttributes": ["PersistentConnect"]}),
+        ),
+        case(
+            "will-ok",
+            &last_will,
+            "iot:Connect",
+            "client/c1",
+            serde_json::json!({"iot:LastWillTopic": format!("{acct}:topic/will/c1")}),
+        ),
+        case(
+            "will-elsewhere",
+            &last_will,
+            "iot:Connect",
+            "client/c1",
+            serde_json::json!({"iot:LastWillTopic": format!("{acct}:topic/other/c1")}),
+        ),
+        case(
+            "cn-plain",
+            &by_cn,
+            "iot:Publish",
+            "topic/d/dev1",
+            serde_json::json!({"iot:Certificate.Subject.CommonName": "dev1"}),
+        ),
+        case(
+            "cn-hash",
+            &by_cn,
+            "iot:Publish",
+            "topic/d/dev#1",
+            serde_json::json!({"iot:Certificate.Subject.CommonName": "dev#1"}),
+        ),
     ]
     .join("\n");
     let out = run(&["simulate", "--cases", "-"], Some(&cases));
@@ -329,7 +364,10 @@ fn simulate_decides_empty_value_lists_arn_operators_and_unsubstituted_certificat
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            (v["id"].as_str().unwrap().to_string(), v["decision"].as_str().unwrap_or("?").to_string())
+            (
+                v["id"].as_str().unwrap().to_string(),
+                v["decision"].as_str().unwrap_or("?").to_string(),
+            )
         })
         .collect();
     let want: Vec<(String, String)> = [

@@ -90,7 +90,11 @@ async fn filters_combine_and_page() {
 
 #[tokio::test]
 async fn detail_shows_policy_document_real_validity_and_shadow() {
-    let d = inventory().await.device_detail("sensor-001", Documents::Included).await.unwrap();
+    let d = inventory()
+        .await
+        .device_detail("sensor-001", Documents::Included)
+        .await
+        .unwrap();
     assert_eq!(d.certificates.len(), 1);
     let cert = &d.certificates[0];
     let facts = cert.facts.as_ref().expect("the PEM parses");
@@ -110,7 +114,11 @@ async fn detail_shows_policy_document_real_validity_and_shadow() {
 
 #[tokio::test]
 async fn csr_certificate_carries_the_devices_own_ec_key() {
-    let d = inventory().await.device_detail("sensor-003", Documents::Included).await.unwrap();
+    let d = inventory()
+        .await
+        .device_detail("sensor-003", Documents::Included)
+        .await
+        .unwrap();
     let facts = d.certificates[0].facts.as_ref().unwrap();
     assert_eq!(facts.key_algorithm, "EC P-256");
     assert!(

@@ -131,9 +131,7 @@ async fn sign_in_with(
         "starting a sign-in opens no server session"
     );
     let pending = set_cookie(&res, "warden_login").expect("login hands out the pending sign-in");
-    let planted = app
-        .session_for("planted-by-attacker", None, 0)
-        .await;
+    let planted = app.session_for("planted-by-attacker", None, 0).await;
     let mut url = location(&res);
     assert!(url.starts_with(&idp.issuer()), "{url}");
     for param in [
@@ -310,7 +308,10 @@ async fn a_callback_with_a_forged_state_is_refused() {
         )
         .await;
     assert_eq!(res.status().as_u16(), 401);
-    assert!(session_cookie(&res).is_none(), "no session from a refused callback");
+    assert!(
+        session_cookie(&res).is_none(),
+        "no session from a refused callback"
+    );
     let body = body_text(res).await;
     assert!(body.contains("Please sign in again"), "{body}");
     // Without the pending login at all (no cookie): refused too, with a sentence.
@@ -333,8 +334,14 @@ async fn a_callback_with_a_forged_state_is_refused() {
         .await;
     assert_eq!(res.status().as_u16(), 401);
     let body = body_text(res).await;
-    assert!(body.contains("cancelled or refused at the sign-in provider"), "{body}");
-    assert!(!body.contains("evil"), "the IdP's text is not shown: {body}");
+    assert!(
+        body.contains("cancelled or refused at the sign-in provider"),
+        "{body}"
+    );
+    assert!(
+        !body.contains("evil"),
+        "the IdP's text is not shown: {body}"
+    );
     assert_eq!(app.store.len(), 0, "no refused callback stored a session");
 }
 
@@ -406,13 +413,31 @@ async fn sign_out_ends_the_session_here_and_at_the_idp() {
         end_session.starts_with(&format!("{}/session/end?", idp.issuer())),
         "sign-out sends the browser to the IdP's end-session endpoint: {end_session}"
     );
-    for param in ["id_token_hint=", "client_id=iot-warden-local", "post_logout_redirect_uri="] {
-        assert!(end_session.contains(param), "{param} missing: {end_session}");
+    for param in [
+        "id_token_hint=",
+        "client_id=iot-warden-local",
+        "post_logout_redirect_uri=",
+    ] {
+        assert!(
+            end_session.contains(param),
+            "{param} missing: {end_session}"
+        );
     }
-    assert_eq!(viewer(&app, &cookie).await, "null", "the console session is gone");
+    assert_eq!(
+        viewer(&app, &cookie).await,
+        "null",
+        "the console session is gone"
+    );
 
     // The IdP asks to confirm; confirming sends the browser back to the console's root.
-    let html = browser.get(&end_session).send().await.unwrap().text().await.unwrap();
+    let html = browser
+        .get(&end_session)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let action = html
         .split("action=\"")
         .nth(1)
@@ -425,13 +450,23 @@ async fn sign_out_ends_the_session_here_and_at_the_idp() {
         .send()
         .await
         .unwrap();
-    let mut back = res.headers()[header::LOCATION.as_str()].to_str().unwrap().to_string();
+    let mut back = res.headers()[header::LOCATION.as_str()]
+        .to_str()
+        .unwrap()
+        .to_string();
     for _ in 0..5 {
         if back.starts_with(PUBLIC_URL) {
             break;
         }
-        let res = browser.get(absolute(&idp.issuer(), &back)).send().await.unwrap();
-        back = res.headers()[header::LOCATION.as_str()].to_str().unwrap().to_string();
+        let res = browser
+            .get(absolute(&idp.issuer(), &back))
+            .send()
+            .await
+            .unwrap();
+        back = res.headers()[header::LOCATION.as_str()]
+            .to_str()
+            .unwrap()
+            .to_string();
     }
     assert_eq!(back, format!("{PUBLIC_URL}/"));
 
@@ -445,7 +480,10 @@ async fn sign_out_ends_the_session_here_and_at_the_idp() {
         let res = browser.get(&url).send().await.unwrap();
         if !res.status().is_redirection() {
             let html = res.text().await.unwrap();
-            assert!(html.contains("name=\"password\""), "the IdP asks for the password again");
+            assert!(
+                html.contains("name=\"password\""),
+                "the IdP asks for the password again"
+            );
             return;
         }
         url = absolute(
@@ -479,15 +517,25 @@ async fn sign_in_is_rate_limited_per_client_address() {
     let from = |ip: [u8; 4]| {
         let mut req = Request::get("/auth/login").body(Body::empty()).unwrap();
         req.extensions_mut()
-            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((ip, 40000))));
+            .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                ip, 40000,
+            ))));
         req
     };
     for _ in 0..3 {
-        assert!(app.send(from([192, 0, 2, 1])).await.status().is_redirection());
+        assert!(app
+            .send(from([192, 0, 2, 1]))
+            .await
+            .status()
+            .is_redirection());
     }
     let refused = app.send(from([192, 0, 2, 1])).await;
     assert_eq!(refused.status().as_u16(), 429);
-    let wait: u64 = refused.headers()[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let wait: u64 = refused.headers()[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=20).contains(&wait), "retry after {wait} s");
     let body = body_text(refused).await;
     assert!(body.contains("Too many sign-in attempts"), "{body}");
@@ -495,7 +543,10 @@ async fn sign_in_is_rate_limited_per_client_address() {
     assert_eq!(
         app.send(
             Request::get("/auth/callback?code=a&state=b")
-                .extension(axum::extract::ConnectInfo(std::net::SocketAddr::from(([192, 0, 2, 1], 1))))
+                .extension(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                    [192, 0, 2, 1],
+                    1
+                ))))
                 .body(Body::empty())
                 .unwrap()
         )
@@ -504,5 +555,9 @@ async fn sign_in_is_rate_limited_per_client_address() {
         .as_u16(),
         429
     );
-    assert!(app.send(from([192, 0, 2, 2])).await.status().is_redirection());
+    assert!(app
+        .send(from([192, 0, 2, 2]))
+        .await
+        .status()
+        .is_redirection());
 }

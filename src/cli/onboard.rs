@@ -170,6 +170,19 @@ pub async fn run(args: OnboardArgs) -> ExitCode {
             return trouble();
         }
     };
+    // The size first: a file far too large is refused before it is read into memory.
+    if let Ok(meta) = std::fs::metadata(&args.csv) {
+        let max = crate::domain::onboarding::csv_plan::MAX_FILE_BYTES as u64;
+        if meta.len() > max {
+            say(&format!(
+                "{} is {} MB; a file may be at most {} MB. Split it into smaller files.",
+                args.csv.display(),
+                meta.len() / 1_048_576,
+                max / 1_048_576
+            ));
+            return trouble();
+        }
+    }
     let text = match std::fs::read_to_string(&args.csv) {
         Ok(t) => t,
         Err(e) => {

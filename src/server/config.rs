@@ -205,12 +205,7 @@ fn missing(env: &str, flag: &str) -> ConfigError {
     ))
 }
 
-fn http_url(
-    value: &str,
-    env: &str,
-    flag: &str,
-    allow_http: bool,
-) -> Result<Url, ConfigError> {
+fn http_url(value: &str, env: &str, flag: &str, allow_http: bool) -> Result<Url, ConfigError> {
     let url = Url::parse(value)
         .map_err(|e| ConfigError(format!("{env} (--{flag}) = {value:?} is not a URL: {e}.")))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
@@ -253,7 +248,12 @@ fn cookie_key(file: Option<PathBuf>) -> Result<CookieKey, ConfigError> {
 impl ServeArgs {
     pub fn validate(self) -> Result<Config, ConfigError> {
         let insecure = self.allow_insecure_http;
-        let public_url = http_url(&self.public_url, "WARDEN_PUBLIC_URL", "public-url", insecure)?;
+        let public_url = http_url(
+            &self.public_url,
+            "WARDEN_PUBLIC_URL",
+            "public-url",
+            insecure,
+        )?;
         let issuer = self
             .oidc_issuer
             .ok_or_else(|| missing("WARDEN_OIDC_ISSUER", "oidc-issuer"))?;
@@ -381,9 +381,23 @@ mod tests {
 
     #[test]
     fn names_the_missing_setting() {
-        let e = parse(&["--oidc-client-id", "c", "--oidc-client-secret", "s", "--allow-insecure-http"]).unwrap_err();
+        let e = parse(&[
+            "--oidc-client-id",
+            "c",
+            "--oidc-client-secret",
+            "s",
+            "--allow-insecure-http",
+        ])
+        .unwrap_err();
         assert!(e.to_string().contains("WARDEN_OIDC_ISSUER"), "{e}");
-        let e = parse(&["--oidc-issuer", "http://x", "--oidc-client-id", "c", "--allow-insecure-http"]).unwrap_err();
+        let e = parse(&[
+            "--oidc-issuer",
+            "http://x",
+            "--oidc-client-id",
+            "c",
+            "--allow-insecure-http",
+        ])
+        .unwrap_err();
         assert!(e.to_string().contains("WARDEN_OIDC_CLIENT_SECRET"), "{e}");
     }
 
@@ -416,15 +430,33 @@ mod tests {
     fn plain_http_is_refused_without_the_development_flag() {
         let base = ["--oidc-client-id", "c", "--oidc-client-secret", "s"];
         let mut a = base.to_vec();
-        a.extend(["--oidc-issuer", "https://idp.example", "--public-url", "http://console.example"]);
+        a.extend([
+            "--oidc-issuer",
+            "https://idp.example",
+            "--public-url",
+            "http://console.example",
+        ]);
         let e = parse(&a).unwrap_err().to_string();
-        assert!(e.contains("WARDEN_PUBLIC_URL") && e.contains("plain http"), "{e}");
+        assert!(
+            e.contains("WARDEN_PUBLIC_URL") && e.contains("plain http"),
+            "{e}"
+        );
         let mut a = base.to_vec();
-        a.extend(["--oidc-issuer", "http://idp.example", "--public-url", "https://console.example"]);
+        a.extend([
+            "--oidc-issuer",
+            "http://idp.example",
+            "--public-url",
+            "https://console.example",
+        ]);
         let e = parse(&a).unwrap_err().to_string();
         assert!(e.contains("WARDEN_OIDC_ISSUER"), "{e}");
         let mut a = base.to_vec();
-        a.extend(["--oidc-issuer", "https://idp.example", "--public-url", "https://console.example"]);
+        a.extend([
+            "--oidc-issuer",
+            "https://idp.example",
+            "--public-url",
+            "https://console.example",
+        ]);
         let c = parse(&a).unwrap();
         assert!(c.is_https());
         assert_eq!(c.idp_origin(), "https://idp.example");
@@ -441,7 +473,10 @@ mod tests {
         std::fs::write(&path, "0123456789abcdef0123456789abcdef\n").unwrap();
         let (k1, k2) = (parse(&a).unwrap().cookie_key, parse(&a).unwrap().cookie_key);
         assert_eq!(k1.0, k2.0, "replicas with the same file share the key");
-        assert_ne!(parse(&OK).unwrap().cookie_key.0, parse(&OK).unwrap().cookie_key.0);
+        assert_ne!(
+            parse(&OK).unwrap().cookie_key.0,
+            parse(&OK).unwrap().cookie_key.0
+        );
         assert!(!format!("{k1:?}").contains('0'));
         std::fs::remove_file(path).ok();
     }

@@ -1,7 +1,9 @@
 //! The HTTP surface: routes, sessions, and the security layers around all of it.
 
 use crate::app::{shell, App};
+use crate::server::auth::rate_limit;
 use crate::server::auth::routes as auth_routes;
+use crate::server::auth::SessionMemory;
 use crate::server::security;
 use crate::server::state::AppState;
 use axum::body::Body;
@@ -14,8 +16,6 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, handle_server_fns_with_context, LeptosRoutes};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use crate::server::auth::rate_limit;
-use crate::server::auth::SessionMemory;
 
 /// The session cookie's name over plain http (development).
 pub const SESSION_COOKIE: &str = "warden_session";

@@ -2,6 +2,7 @@
 //! until SIGINT or SIGTERM.
 
 use crate::server::auth::Oidc;
+use crate::server::auth::{rate_limit, SessionMemory};
 use crate::server::aws::{discover_data_endpoint, DynamoJobStore, SdkIot, SdkShadows};
 use crate::server::certificates::lifecycle::Lifecycle;
 use crate::server::certificates::Certificates;
@@ -13,10 +14,9 @@ use crate::server::onboarding::provisioning::Provisioning;
 use crate::server::policies::Policies;
 use crate::server::state::AppState;
 use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
-use crate::server::auth::{rate_limit, SessionMemory};
-use std::net::SocketAddr;
 
 /// A start-up failure, said in one sentence.
 #[derive(Debug, thiserror::Error)]
@@ -101,9 +101,12 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     spawn_sweeper(store.clone(), limit.clone());
     let app = router(state, store, limit);
     // With the peer's address: the sign-in rate limit is per client address.
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 /// Every minute: expired sessions leave the store, idle addresses leave the rate limiter.

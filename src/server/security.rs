@@ -137,7 +137,10 @@ mod tests {
     #[test]
     fn page_policy_allows_wasm_but_no_inline_script() {
         let csp = page_csp("abc", Some("https://idp.example"));
-        assert!(csp.contains("form-action 'self' https://idp.example;"), "{csp}");
+        assert!(
+            csp.contains("form-action 'self' https://idp.example;"),
+            "{csp}"
+        );
         assert!(csp.contains("script-src 'nonce-abc' 'self' 'wasm-unsafe-eval'"));
         assert!(!csp.contains("unsafe-inline"));
         assert!(csp.contains("frame-ancestors 'none'"));

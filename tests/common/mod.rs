@@ -12,17 +12,17 @@ use axum::Router;
 use clap::Parser;
 use http_body_util::BodyExt;
 use iot_warden::domain::roles::Role;
+use iot_warden::server::auth::rate_limit::{self, SignInLimit};
+use iot_warden::server::auth::SessionMemory;
 use iot_warden::server::auth::SessionUser;
 use iot_warden::server::config::ServeArgs;
 use iot_warden::server::http::{router, SESSION_COOKIE};
 use iot_warden::server::run::build_state;
 use std::collections::HashMap;
+use std::sync::Arc;
 use tower::ServiceExt;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::SessionStore;
-use iot_warden::server::auth::rate_limit::{self, SignInLimit};
-use iot_warden::server::auth::SessionMemory;
-use std::sync::Arc;
 
 pub const ORIGIN: &str = "http://127.0.0.1:3000";
 
@@ -145,8 +145,14 @@ impl TestApp {
         role: Option<Role>,
         signed_in_secs_ago: i64,
     ) -> String {
-        self.session_expiring(username, role, signed_in_secs_ago, time::Duration::hours(1), SESSION_COOKIE)
-            .await
+        self.session_expiring(
+            username,
+            role,
+            signed_in_secs_ago,
+            time::Duration::hours(1),
+            SESSION_COOKIE,
+        )
+        .await
     }
 
     /// A session whose record expires `expires_in` from now, under cookie name `cookie_name`.

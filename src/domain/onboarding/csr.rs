@@ -16,6 +16,8 @@ use x509_parser::prelude::*;
 
 /// The PEM label of a PKCS #10 request (RFC 7468, section 7).
 pub const CSR_PEM_LABEL: &str = "CERTIFICATE REQUEST";
+/// Largest CSR read, before parsing: an RSA 4096 request with a long subject is under 2 KB.
+pub const MAX_CSR_BYTES: usize = 16 * 1024;
 /// Smallest RSA key AWS signs (CreateCertificateFromCsr).
 pub const MIN_RSA_BITS: u32 = 2048;
 
@@ -38,6 +40,13 @@ pub fn check_csr_pem(pem_text: &str) -> Result<CsrFacts, String> {
 /// planner can spot one key pair used for two devices.
 pub(crate) fn read_csr(pem_text: &str) -> Result<(CsrFacts, Vec<u8>), String> {
     let text = pem_text.trim();
+    if text.len() > MAX_CSR_BYTES {
+        return Err(format!(
+            "The CSR is {} KB; a certificate request is at most {} KB.",
+            text.len() / 1024,
+            MAX_CSR_BYTES / 1024
+        ));
+    }
     let begin = format!("-----BEGIN {CSR_PEM_LABEL}-----");
     if !text.starts_with("-----BEGIN ") {
         return Err(format!(
@@ -219,17 +228,30 @@ mod tests {
             ("P-256/SHA-256", EC_P256),
             ("P-384/SHA-384", EC_P384),
             ("P-521/SHA-512", include_str!("testdata/csr-ec-p521.pem")),
-            ("P-256/SHA-384", include_str!("testdata/csr-ec-p256-sha384.pem")),
+            (
+                "P-256/SHA-384",
+                include_str!("testdata/csr-ec-p256-sha384.pem"),
+            ),
             ("RSA/SHA-256", RSA_2048),
-            ("RSA/SHA-512", include_str!("testdata/csr-rsa-2048-sha512.pem")),
+            (
+                "RSA/SHA-512",
+                include_str!("testdata/csr-rsa-2048-sha512.pem"),
+            ),
         ] {
-            assert!(check_csr_pem(pem).is_ok(), "{name}: {:?}", check_csr_pem(pem));
+            assert!(
+                check_csr_pem(pem).is_ok(),
+                "{name}: {:?}",
+                check_csr_pem(pem)
+            );
         }
         use crate::domain::certificates::device_keys::{build_csr, generate_key_pair, KeyKind};
         for kind in [KeyKind::EcP256, KeyKind::Rsa2048] {
             let keys = generate_key_pair(kind).unwrap();
             let csr = build_csr(&keys, "dev-1").unwrap();
-            assert!(check_csr_pem(&csr).is_ok(), "the browser's own {kind:?} CSR");
+            assert!(
+                check_csr_pem(&csr).is_ok(),
+                "the browser's own {kind:?} CSR"
+            );
         }
     }
 
@@ -237,7 +259,10 @@ mod tests {
     fn refuses_a_request_changed_after_signing() {
         let mut der = der_of(EC_P256);
         // The subject's CN "t" becomes "u": the signed bytes change, the signature does not.
-        let at = der.windows(2).position(|w| w == [0x0c, 0x01]).expect("CN as a UTF8String")
+        let at = der
+            .windows(2)
+            .position(|w| w == [0x0c, 0x01])
+            .expect("CN as a UTF8String")
             + 2;
         assert_eq!(der[at], b't');
         der[at] = b'u';
@@ -256,10 +281,12 @@ mod tests {
         let mut der = der_of(&csr);
         let (_, req) = X509CertificationRequest::from_der(&der).unwrap();
         let own_key = req.certification_request_info.subject_pki.raw.to_vec();
-        let victim_key =
-            der_of(&victim.public_key_pem.replace("PUBLIC KEY", CSR_PEM_LABEL));
+        let victim_key = der_of(&victim.public_key_pem.replace("PUBLIC KEY", CSR_PEM_LABEL));
         assert_eq!(own_key.len(), victim_key.len());
-        let at = der.windows(own_key.len()).position(|w| w == own_key).unwrap();
+        let at = der
+            .windows(own_key.len())
+            .position(|w| w == own_key)
+            .unwrap();
         der[at..at + own_key.len()].copy_from_slice(&victim_key);
         let forged = pem_of(&der);
         let e = check_csr_pem(&forged).unwrap_err();
@@ -268,12 +295,24 @@ mod tests {
         let mut der = der_of(RSA_2048);
         let last = der.len() - 1;
         der[last] ^= 0xff;
-        assert!(check_csr_pem(&pem_of(&der)).unwrap_err().contains("does not verify"));
+        assert!(check_csr_pem(&pem_of(&der))
+            .unwrap_err()
+            .contains("does not verify"));
     }
 
     #[test]
     fn refuses_sha1_signatures_with_the_way_out() {
         let e = check_csr_pem(include_str!("testdata/csr-rsa-2048-sha1.pem")).unwrap_err();
         assert!(e.contains("SHA-1") && e.contains("-sha256"), "{e}");
+    }
+
+    #[test]
+    fn an_oversized_csr_is_refused_before_it_is_parsed() {
+        let big = format!(
+            "-----BEGIN CERTIFICATE REQUEST-----\n{}\n-----END CERTIFICATE REQUEST-----",
+            "A".repeat(MAX_CSR_BYTES)
+        );
+        let e = check_csr_pem(&big).unwrap_err();
+        assert!(e.contains("at most 16 KB"), "{e}");
     }
 }

@@ -77,7 +77,9 @@ pub(crate) fn verify_self_signature(csr: &X509CertificationRequest) -> Result<()
             }
         }
     };
-    verified.then_some(()).ok_or_else(|| DOES_NOT_VERIFY.to_string())
+    verified
+        .then_some(())
+        .ok_or_else(|| DOES_NOT_VERIFY.to_string())
 }
 
 fn verify_rsa(spki: &[u8], hash: Hash, signed: &[u8], signature: &[u8]) -> bool {

@@ -76,10 +76,12 @@ pub fn row_problems(rows: &[(u32, OnboardRow)], now: i64) -> Vec<String> {
         out.push("The job has no rows.".to_string());
     }
     if rows.len() > MAX_ROWS as usize {
+        // Refused before any row is checked: each check parses and verifies a CSR.
         out.push(format!(
             "The job has {} rows; a job takes at most {MAX_ROWS}.",
             rows.len()
         ));
+        return out;
     }
     let mut seen = BTreeSet::new();
     for (line, row) in rows {

@@ -5,8 +5,7 @@ use crate::server::config::Config;
 use openidconnect::core::{
     CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
     CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
-    CoreRevocableToken, CoreRevocationErrorResponse,
-    CoreTokenIntrospectionResponse, CoreTokenType,
+    CoreRevocableToken, CoreRevocationErrorResponse, CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
     AdditionalClaims, AuthorizationCode, ClaimsVerificationError, Client, ClientId, ClientSecret,
@@ -113,7 +112,10 @@ impl Oidc {
             .build()
             .expect("a TLS backend is compiled in");
         Oidc {
-            pending: super::pending::PendingLoginCookie::new(&config.cookie_key.0, config.is_https()),
+            pending: super::pending::PendingLoginCookie::new(
+                &config.cookie_key.0,
+                config.is_https(),
+            ),
             config,
             http,
             client: RwLock::new(None),
@@ -146,7 +148,8 @@ impl Oidc {
         })?;
         let redirect = RedirectUrl::new(self.config.redirect_url())
             .map_err(|_| AuthError::ProviderUnavailable)?;
-        *self.end_session.write().await = metadata.additional_metadata().end_session_endpoint.clone();
+        *self.end_session.write().await =
+            metadata.additional_metadata().end_session_endpoint.clone();
         let client: OidcClient = Client::from_provider_metadata(
             metadata,
             ClientId::new(self.config.oidc_client_id.clone()),
@@ -204,7 +207,9 @@ impl Oidc {
             .await
             .map_err(|e| {
                 tracing::warn!(error = ?e, "token exchange failed");
-                AuthError::Refused("The sign-in provider did not accept the sign-in. Please sign in again.")
+                AuthError::Refused(
+                    "The sign-in provider did not accept the sign-in. Please sign in again.",
+                )
             })?;
         let id_token = token.id_token().ok_or_else(|| {
             tracing::warn!("token response has no id_token");
@@ -270,8 +275,12 @@ impl Oidc {
     }
 }
 
-type GroupsIdToken =
-    IdToken<GroupsClaim, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
+type GroupsIdToken = IdToken<
+    GroupsClaim,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJwsSigningAlgorithm,
+>;
 
 /// The sentence for an error code the IdP sent back to the callback (RFC 6749 §4.1.2.1,
 /// OpenID Connect Core §3.1.2.6). Only the code picks it: the description is the IdP's text,
@@ -279,7 +288,10 @@ type GroupsIdToken =
 pub fn refusal_for(code: &str) -> &'static str {
     match code {
         "access_denied" => "The sign-in was cancelled or refused at the sign-in provider.",
-        "login_required" | "interaction_required" | "consent_required" | "account_selection_required" => {
+        "login_required"
+        | "interaction_required"
+        | "consent_required"
+        | "account_selection_required" => {
             "The sign-in provider needs you to sign in there first. Sign in again."
         }
         "temporarily_unavailable" | "server_error" => {

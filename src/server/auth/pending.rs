@@ -64,7 +64,8 @@ impl PendingLoginCookie {
         })
         .expect("a pending login serialises");
         let mut jar = CookieJar::new();
-        jar.private_mut(&self.key).add(self.build(value, PENDING_LOGIN_LIFETIME_SECS));
+        jar.private_mut(&self.key)
+            .add(self.build(value, PENDING_LOGIN_LIFETIME_SECS));
         let sealed = jar
             .get(self.name())
             .expect("the cookie was just added")
@@ -125,7 +126,10 @@ mod tests {
     fn request_with(set_cookie: &HeaderValue) -> HeaderMap {
         let pair = set_cookie.to_str().unwrap().split(';').next().unwrap();
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_str(&format!("other=1; {pair}")).unwrap());
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("other=1; {pair}")).unwrap(),
+        );
         h
     }
 
@@ -135,7 +139,10 @@ mod tests {
         let set = c.seal(login(), 1_000);
         let text = set.to_str().unwrap();
         assert!(text.starts_with("warden_login="), "{text}");
-        assert!(text.contains("HttpOnly") && text.contains("Max-Age=600"), "{text}");
+        assert!(
+            text.contains("HttpOnly") && text.contains("Max-Age=600"),
+            "{text}"
+        );
         assert!(!text.contains("\"s\""), "the value is encrypted: {text}");
         let req = request_with(&set);
         assert_eq!(c.open(&req, 1_000 + 599).unwrap().nonce, "n");
@@ -149,7 +156,10 @@ mod tests {
         let set = c.seal(login(), 1_000);
         let other_key = PendingLoginCookie::new(&[8; 64], false);
         assert!(other_key.open(&request_with(&set), 1_000).is_none());
-        let tampered = set.to_str().unwrap().replacen("warden_login=", "warden_login=A", 1);
+        let tampered = set
+            .to_str()
+            .unwrap()
+            .replacen("warden_login=", "warden_login=A", 1);
         let tampered = HeaderValue::from_str(&tampered).unwrap();
         assert!(c.open(&request_with(&tampered), 1_000).is_none());
         assert!(c.open(&HeaderMap::new(), 1_000).is_none());

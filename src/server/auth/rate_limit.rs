@@ -73,9 +73,7 @@ pub fn sign_in_limit(per_minute: u32) -> Arc<SignInLimit> {
 
 /// The layer for the sign-in routes, answering a refused request with a page that says when
 /// to try again.
-pub fn layer(
-    limit: Arc<SignInLimit>,
-) -> GovernorLayer<ClientAddress, NoOpMiddleware, Body> {
+pub fn layer(limit: Arc<SignInLimit>) -> GovernorLayer<ClientAddress, NoOpMiddleware, Body> {
     GovernorLayer::new(limit).error_handler(refused)
 }
 
@@ -100,7 +98,10 @@ fn refused(e: GovernorError) -> Response<Body> {
         }
         other => {
             tracing::error!(error = %other, "sign-in rate limit failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "The console could not start a sign-in.")
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The console could not start a sign-in.",
+            )
                 .into_response()
         }
     }
@@ -125,6 +126,9 @@ mod tests {
         assert_eq!(limited_block(a), limited_block(b));
         assert_ne!(limited_block(a), limited_block(c));
         let mapped: IpAddr = "::ffff:192.0.2.7".parse().unwrap();
-        assert_eq!(limited_block(mapped), "192.0.2.7".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            limited_block(mapped),
+            "192.0.2.7".parse::<IpAddr>().unwrap()
+        );
     }
 }

@@ -56,7 +56,10 @@ pub async fn callback(
         tracing::warn!("sign-in failed: no pending sign-in, or the callback lacks code or state");
         return (
             clear,
-            auth_failure(StatusCode::BAD_REQUEST, &AuthError::StateMismatch.to_string()),
+            auth_failure(
+                StatusCode::BAD_REQUEST,
+                &AuthError::StateMismatch.to_string(),
+            ),
         )
             .into_response();
     };
@@ -64,7 +67,11 @@ pub async fn callback(
         Ok(i) => i,
         Err(e) => {
             tracing::warn!(reason = ?e, "sign-in failed");
-            return (clear, auth_failure(StatusCode::UNAUTHORIZED, &e.to_string())).into_response();
+            return (
+                clear,
+                auth_failure(StatusCode::UNAUTHORIZED, &e.to_string()),
+            )
+                .into_response();
         }
     };
     let role = state.config.role_map.role_for(&identity.groups);

@@ -185,7 +185,10 @@ mod tests {
         let err: SdkError<CreateKeysAndCertificateError, String> =
             SdkError::response_error(format!("invalid JSON near {body}"), body.to_string());
         let logged = log_summary(&err);
-        assert!(!logged.contains("PRIVATE") && !logged.contains("MIIE"), "{logged}");
+        assert!(
+            !logged.contains("PRIVATE") && !logged.contains("MIIE"),
+            "{logged}"
+        );
         assert_eq!(logged, "the response could not be read");
     }
 

@@ -177,7 +177,10 @@ async fn rows_carry_certificates_policies_and_groups() {
 #[tokio::test]
 async fn detail_has_documents_and_shadow() {
     let inv = fleet(2);
-    let d = inv.device_detail("s-02", Documents::Included).await.unwrap();
+    let d = inv
+        .device_detail("s-02", Documents::Included)
+        .await
+        .unwrap();
     assert_eq!(d.certificates.len(), 1);
     assert!(d.certificates[0].policies[0]
         .document
@@ -185,16 +188,37 @@ async fn detail_has_documents_and_shadow() {
         .unwrap()
         .contains("\"Version\""));
     assert!(d.shadow.is_none());
-    let shadow = inv.device_detail("x-01", Documents::Included).await.unwrap().shadow.unwrap();
+    let shadow = inv
+        .device_detail("x-01", Documents::Included)
+        .await
+        .unwrap()
+        .shadow
+        .unwrap();
     assert_eq!(shadow.version, Some(2));
     // Withheld: the policies are named, but neither their documents nor the shadow are read.
-    let d = inv.device_detail("x-01", Documents::Withheld).await.unwrap();
+    let d = inv
+        .device_detail("x-01", Documents::Withheld)
+        .await
+        .unwrap();
     assert!(d.documents_withheld && d.shadow.is_none());
-    assert!(d.certificates.iter().flat_map(|c| &c.policies).all(|p| p.document.is_none()));
-    assert!(!d.certificates.iter().all(|c| c.policies.is_empty()), "the names remain");
-    let err = inv.device_detail("missing", Documents::Included).await.unwrap_err();
+    assert!(d
+        .certificates
+        .iter()
+        .flat_map(|c| &c.policies)
+        .all(|p| p.document.is_none()));
+    assert!(
+        !d.certificates.iter().all(|c| c.policies.is_empty()),
+        "the names remain"
+    );
+    let err = inv
+        .device_detail("missing", Documents::Included)
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServiceError::NotFound(_)));
-    let err = inv.device_detail("bad name", Documents::Included).await.unwrap_err();
+    let err = inv
+        .device_detail("bad name", Documents::Included)
+        .await
+        .unwrap_err();
     assert!(matches!(err, ServiceError::Invalid(_)));
 }
 

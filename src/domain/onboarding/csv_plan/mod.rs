@@ -32,6 +32,9 @@ use crate::domain::aws_names::{
 /// 10,000 keeps all of that quick while covering a production batch. Larger fleets split the
 /// file into several jobs, which also bounds how much one mistake can create.
 pub const MAX_ROWS: u32 = 10_000;
+/// Largest file accepted, checked before anything is parsed: 10,000 rows with a CSR each
+/// (about 1 KB for EC, 1.7 KB for RSA 4096) and their attributes fit with room.
+pub const MAX_FILE_BYTES: usize = 24 * 1024 * 1024;
 /// Separator of the items in `groups` and `policies` cells.
 pub const LIST_SEPARATOR: char = ';';
 
@@ -52,11 +55,19 @@ struct RawRow {
 
 /// Reads `text` and checks each row against AWS's rules and what already `existing`s.
 pub fn plan_csv(text: &str, existing: &Existing) -> OnboardPlan {
+    let mut plan = OnboardPlan::default();
+    if text.len() > MAX_FILE_BYTES {
+        plan.file_problems.push(format!(
+            "The file is {:.1} MB; a file may be at most {} MB ({MAX_ROWS} rows). Split it into smaller files.",
+            text.len() as f64 / 1_048_576.0,
+            MAX_FILE_BYTES / 1_048_576
+        ));
+        return plan;
+    }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // The csv crate reports a record's line before it consumes the `\n` of a CRLF, so every
     // row after the first would be one line early; plain `\n` endings keep lines exact.
     let text = text.replace("\r\n", "\n");
-    let mut plan = OnboardPlan::default();
     if text.trim().is_empty() {
         plan.file_problems
             .push("The file is empty; it needs a header line and at least one device row.".into());

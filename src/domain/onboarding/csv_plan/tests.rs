@@ -363,3 +363,41 @@ fn caps_the_number_of_rows() {
         .collect();
     assert!(plan_csv(&at_limit, &existing()).is_clean());
 }
+
+// Security review finding 10: bulk input is refused on its size and row count before rows
+// are checked one by one (each check parses and verifies a CSR).
+#[test]
+fn a_file_over_the_size_limit_is_refused_before_it_is_parsed() {
+    let huge = format!("thing_name\n{}", "x".repeat(MAX_FILE_BYTES));
+    let plan = plan_csv(&huge, &existing());
+    assert_eq!(plan.file_problems.len(), 1, "{:?}", plan.file_problems);
+    assert!(
+        plan.file_problems[0].contains("at most 24 MB"),
+        "{:?}",
+        plan.file_problems
+    );
+    assert!(plan.rows.is_empty());
+}
+
+#[test]
+fn a_job_over_the_row_limit_is_refused_without_checking_its_rows() {
+    use crate::domain::onboarding::request::row_problems;
+    let row = OnboardRow {
+        thing_name: "t".into(),
+        thing_type: None,
+        attributes: vec![],
+        groups: vec![],
+        policies: vec![],
+        // Unreadable: were the rows checked, every one would add a problem.
+        csr_pem: Some("not a csr".into()),
+    };
+    let rows: Vec<(u32, OnboardRow)> = (0..=MAX_ROWS).map(|i| (i + 2, row.clone())).collect();
+    let problems = row_problems(&rows, 0);
+    assert_eq!(
+        problems,
+        vec![format!(
+            "The job has {} rows; a job takes at most {MAX_ROWS}.",
+            MAX_ROWS + 1
+        )]
+    );
+}

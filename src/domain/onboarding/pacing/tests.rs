@@ -69,7 +69,10 @@ fn bad_overrides_say_what_is_wrong() {
         ),
         "{unknown}"
     );
-    assert!(unknown.ends_with("ListPrincipalThings, ListAttachedPolicies."), "{unknown}");
+    assert!(
+        unknown.ends_with("ListPrincipalThings, ListAttachedPolicies."),
+        "{unknown}"
+    );
     assert_eq!(
         err("CreateThing=x"),
         "The rate in --rate CreateThing=x must be a number greater than 0."

@@ -1135,14 +1135,22 @@ fn certificate_variables_holding_wildcards_are_left_unsubstituted() {
     let publish = |cn: &str, topic_part: &str| {
         let mut c = Context::new();
         c.insert("iot:Certificate.Subject.CommonName".into(), vec![cn.into()]);
-        req("iot:Publish", &format!("topic/devices/{topic_part}/data"), c)
+        req(
+            "iot:Publish",
+            &format!("topic/devices/{topic_part}/data"),
+            c,
+        )
     };
     let both = |r: &Request| {
         let one = decide(&[("p", &parsed)], r).decision;
         assert_eq!(set.decide(r), one, "both evaluators agree for {r:?}");
         one
     };
-    assert_eq!(both(&publish("dev-1", "dev-1")), Decision::Allowed, "a plain value is substituted");
+    assert_eq!(
+        both(&publish("dev-1", "dev-1")),
+        Decision::Allowed,
+        "a plain value is substituted"
+    );
     for wildcard in ['*', '$', '+', '?', '#'] {
         let cn = format!("dev{wildcard}1");
         assert_eq!(
@@ -1154,9 +1162,17 @@ fn certificate_variables_holding_wildcards_are_left_unsubstituted() {
         assert_eq!(both(&publish(&cn, var)), Decision::Allowed, "{wildcard:?}");
     }
     let long = "a".repeat(1025);
-    assert_eq!(both(&publish(&long, &long)), Decision::ImplicitDeny, "over 1024 characters");
+    assert_eq!(
+        both(&publish(&long, &long)),
+        Decision::ImplicitDeny,
+        "over 1024 characters"
+    );
     let longest = "a".repeat(1024);
-    assert_eq!(both(&publish(&longest, &longest)), Decision::Allowed, "1024 is still substituted");
+    assert_eq!(
+        both(&publish(&longest, &longest)),
+        Decision::Allowed,
+        "1024 is still substituted"
+    );
     // Only certificate variables: a client id holding `+` is substituted as ever (literally).
     let client_policy = format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":"iot:Publish","Resource":"{ARN}:topic/c/${{iot:ClientId}}"}}]}}"#

@@ -49,8 +49,7 @@ pub(crate) fn left_as_written(name: &str, value: &str) -> bool {
     const PREFIX: &str = "iot:Certificate.";
     name.get(..PREFIX.len())
         .is_some_and(|p| p.eq_ignore_ascii_case(PREFIX))
-        && (value.contains(CERTIFICATE_WILDCARDS)
-            || value.chars().count() > CERTIFICATE_VALUE_MAX)
+        && (value.contains(CERTIFICATE_WILDCARDS) || value.chars().count() > CERTIFICATE_VALUE_MAX)
 }
 
 /// The text a variable puts into a policy string: its value, or `${name}` itself when AWS
