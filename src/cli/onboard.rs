@@ -205,16 +205,7 @@ pub async fn run(args: OnboardArgs) -> ExitCode {
     }
     let iot = Arc::new(SdkIot::new(&sdk));
     let store = Arc::new(DynamoJobStore::new(&sdk, settings.jobs_table.clone()));
-    let engine = BulkOnboarding::new(
-        iot.clone(),
-        iot.clone(),
-        iot.clone(),
-        iot.clone(),
-        iot,
-        store,
-        &settings.limits,
-        args.concurrency,
-    );
+    let engine = BulkOnboarding::new(iot, store, &settings.limits, args.concurrency);
 
     let id = job_id(&text, args.csr_dir.as_deref());
     match engine.record(&id).await {

@@ -44,10 +44,6 @@ pub async fn build_state(
     let store = Arc::new(DynamoJobStore::new(&sdk, config.jobs.jobs_table.clone()));
     let bulk = Arc::new(BulkOnboarding::new(
         iot.clone(),
-        iot.clone(),
-        iot.clone(),
-        iot.clone(),
-        iot.clone(),
         store,
         &config.jobs.limits,
         DEFAULT_CONCURRENCY,

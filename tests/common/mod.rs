@@ -61,10 +61,6 @@ pub fn bulk_engine(
     use std::sync::Arc;
     let iot = Arc::new(SdkIot::new(sdk));
     iot_warden::server::onboarding::bulk::BulkOnboarding::new(
-        iot.clone(),
-        iot.clone(),
-        iot.clone(),
-        iot.clone(),
         iot,
         Arc::new(DynamoJobStore::new(sdk, jobs_table())),
         limits,

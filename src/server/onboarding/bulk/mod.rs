@@ -88,23 +88,23 @@ pub fn new_job_id() -> String {
 }
 
 impl BulkOnboarding {
-    pub fn new(
-        aws: Arc<dyn Provisioner>,
-        registry: Arc<dyn ThingRegistry>,
-        certificates: Arc<dyn CertificateDirectory>,
-        principals: Arc<dyn Principals>,
-        policies: Arc<dyn PolicyStore>,
+    /// `aws` serves every IoT call a job makes (the SDK client in production).
+    pub fn new<A>(
+        aws: Arc<A>,
         store: Arc<dyn JobStore>,
         limits: &RateLimits,
         concurrency: usize,
-    ) -> Self {
+    ) -> Self
+    where
+        A: Provisioner + ThingRegistry + CertificateDirectory + Principals + PolicyStore + 'static,
+    {
         BulkOnboarding {
             owner: new_job_id().replacen("job-", "run-", 1),
-            aws,
-            registry,
-            certificates,
-            principals,
-            policies,
+            aws: aws.clone(),
+            registry: aws.clone(),
+            certificates: aws.clone(),
+            principals: aws.clone(),
+            policies: aws,
             store,
             pacer: Pacer::new(limits),
             concurrency: concurrency.max(1),
