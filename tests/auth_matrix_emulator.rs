@@ -355,35 +355,17 @@ async fn sessions_end_after_their_absolute_lifetime() {
 /// in seconds (the configured idle time is one minute), so the test takes seconds.
 #[tokio::test]
 async fn activity_extends_the_idle_timeout_and_idleness_ends_the_session() {
-    let app = TestApp::with_args(&[
-        "--oidc-issuer",
-        "http://127.0.0.1:9",
-        "--oidc-client-id",
-        "test",
-        "--oidc-client-secret",
-        "test",
-        "--session-idle-minutes",
-        "1",
-    ])
-    .await;
-    let active = app
-        .session_expiring(
+    let app = TestApp::with_settings(&["--session-idle-minutes", "1"]).await;
+    let three_seconds = || {
+        app.session_expiring(
             "auditor",
             Some(Role::Auditor),
             0,
             time::Duration::seconds(3),
             SESSION_COOKIE,
         )
-        .await;
-    let idle = app
-        .session_expiring(
-            "auditor",
-            Some(Role::Auditor),
-            0,
-            time::Duration::seconds(3),
-            SESSION_COOKIE,
-        )
-        .await;
+    };
+    let (active, idle) = (three_seconds().await, three_seconds().await);
     // Six requests a second apart: twice past the first expiry.
     for i in 0..6 {
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;

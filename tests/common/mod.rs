@@ -101,15 +101,21 @@ pub struct TestApp {
 impl TestApp {
     /// The app with an IdP nobody reaches: for tests that plant their sessions directly.
     pub async fn new() -> TestApp {
-        TestApp::with_args(&[
+        TestApp::with_settings(&[]).await
+    }
+
+    /// As [`TestApp::new`], with more `serve` arguments.
+    pub async fn with_settings(extra: &[&str]) -> TestApp {
+        let mut args = vec![
             "--oidc-issuer",
             "http://127.0.0.1:9",
             "--oidc-client-id",
             "test",
             "--oidc-client-secret",
             "test",
-        ])
-        .await
+        ];
+        args.extend_from_slice(extra);
+        TestApp::with_args(&args).await
     }
 
     /// The app configured by `serve` command-line arguments (plain http allowed: the local
