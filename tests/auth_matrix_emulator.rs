@@ -761,3 +761,33 @@ async fn refused_calls_with_real_targets_change_nothing() {
         );
     }
 }
+
+/// Security review finding 4: each user has a request budget, so that one user cannot spend
+/// the account's AWS quotas; and the policy summary takes no more names than a device can
+/// carry.
+#[tokio::test]
+async fn each_user_has_a_request_budget_and_fan_out_inputs_are_capped() {
+    let app = TestApp::with_settings(&["--api-per-minute", "5"]).await;
+    let auditor = app.session_for("auditor", Some(Role::Auditor), 0).await;
+    let admin = app.session_for("admin", Some(Role::Admin), 0).await;
+    for i in 0..5 {
+        let (status, body) = app.call("/api/list_thing_types", "", Some(&auditor)).await;
+        assert_eq!(status, 200, "call {i}: {body}");
+    }
+    let (status, body) = app.call("/api/list_thing_types", "", Some(&auditor)).await;
+    assert_eq!(status, 429, "{body}");
+    assert!(body.contains("Wait") && body.contains("seconds"), "{body}");
+    assert_eq!(
+        app.call("/api/list_thing_types", "", Some(&admin)).await.0,
+        200,
+        "another user's budget is their own"
+    );
+
+    let names: Vec<String> = (0..11).map(|i| format!("Policy{i}")).collect();
+    let body = serde_json::json!({"policies": names, "thing_name": "sensor-x"}).to_string();
+    let (status, text) = app
+        .call("/api/device_policy_summary", &body, Some(&admin))
+        .await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("at most 10 policies"), "{text}");
+}

@@ -19,6 +19,9 @@ pub enum ApiError {
     /// HTTP 400: the input is wrong, and the message says how.
     #[error("{0}")]
     Invalid(String),
+    /// HTTP 429: the user's request budget is spent for now.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// HTTP 503: AWS or the session store failed; the message may quote an AWS request id.
     #[error("{0}")]
     Unavailable(String),
@@ -34,6 +37,7 @@ impl ApiError {
             ApiError::Forbidden => 403,
             ApiError::NotFound(_) => 404,
             ApiError::Invalid(_) => 400,
+            ApiError::TooManyRequests(_) => 429,
             ApiError::Unavailable(_) | ApiError::Transport(_) => 503,
         }
     }

@@ -54,7 +54,15 @@ pub async fn require(permission: Permission) -> Result<(AppState, SessionUser), 
         .await?
         .ok_or_else(|| fail(ApiError::Unauthenticated))?;
     match user.role {
-        Some(role) if role.allows(permission) => Ok((state, user)),
+        Some(role) if role.allows(permission) => match state.budget.spend(&user.subject) {
+            Ok(()) => Ok((state, user)),
+            Err(wait) => {
+                tracing::warn!(user = ?user.username, sub = ?user.subject, "request budget spent");
+                Err(fail(ApiError::TooManyRequests(format!(
+                    "You have made many requests in a short time. Wait {wait} seconds, then try again."
+                ))))
+            }
+        },
         _ => {
             tracing::warn!(user = ?user.username, sub = ?user.subject, role = ?user.role, ?permission, "permission refused");
             Err(fail(ApiError::Forbidden))

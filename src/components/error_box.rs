@@ -8,7 +8,7 @@ pub fn ErrorBox(error: ApiError) -> impl IntoView {
         ApiError::Unauthenticated => {
             Some(view! { <a href="/auth/login" rel="external">"Sign in"</a> }.into_any())
         }
-        ApiError::Unavailable(_) | ApiError::Transport(_) => {
+        ApiError::Unavailable(_) | ApiError::Transport(_) | ApiError::TooManyRequests(_) => {
             Some(view! { <span>"Reload the page to try again."</span> }.into_any())
         }
         _ => None,

@@ -48,6 +48,10 @@ pub struct ServeArgs {
     /// Sign-ins one client address may start per minute (and at once).
     #[arg(long, env = "WARDEN_SIGN_IN_PER_MINUTE", default_value_t = 20)]
     pub sign_in_per_minute: u32,
+    /// Server-function calls one user may make per minute (and at once): keeps one user from
+    /// spending the account's AWS IoT request quotas.
+    #[arg(long, env = "WARDEN_API_PER_MINUTE", default_value_t = 600)]
+    pub api_per_minute: u32,
     /// Accept http:// for the public URL and the issuer. For local development and tests
     /// only: over http a session cookie, and a private key the console hands out, cross the
     /// network in the clear.
@@ -153,6 +157,7 @@ pub struct Config {
     /// random for this process.
     pub cookie_key: CookieKey,
     pub sign_in_per_minute: u32,
+    pub api_per_minute: u32,
     pub role_map: GroupRoleMap,
     pub session_idle: Duration,
     pub session_max: Duration,
@@ -307,6 +312,11 @@ impl ServeArgs {
                 "WARDEN_SIGN_IN_PER_MINUTE must be between 1 and {max_rate}."
             )));
         }
+        if !(1..=max_rate).contains(&self.api_per_minute) {
+            return Err(ConfigError(format!(
+                "WARDEN_API_PER_MINUTE must be between 1 and {max_rate}."
+            )));
+        }
         Ok(Config {
             listen: self.listen,
             public_url,
@@ -315,6 +325,7 @@ impl ServeArgs {
             oidc_client_secret: Secret(secret),
             cookie_key: cookie_key(self.cookie_secret_file)?,
             sign_in_per_minute: self.sign_in_per_minute,
+            api_per_minute: self.api_per_minute,
             role_map,
             session_idle: Duration::from_secs(self.session_idle_minutes * 60),
             session_max: Duration::from_secs(self.session_max_hours * 3600),

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod aws;
+pub mod budget;
 pub mod certificates;
 pub mod config;
 pub mod http;

@@ -74,6 +74,9 @@ pub async fn build_state(
         provisioning: Arc::new(Provisioning::new(iot)),
         bulk,
         runs: Arc::default(),
+        budget: Arc::new(crate::server::budget::RequestBudget::per_minute(
+            config.api_per_minute,
+        )),
         data_endpoint,
         config,
     })
@@ -94,7 +97,7 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     }
     let store = SessionMemory::default();
     let limit = rate_limit::sign_in_limit(state.config.sign_in_per_minute);
-    spawn_sweeper(store.clone(), limit.clone());
+    spawn_sweeper(store.clone(), limit.clone(), state.budget.clone());
     let app = router(state, store, limit);
     // With the peer's address: the sign-in rate limit is per client address.
     axum::serve(
@@ -105,8 +108,12 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     .await
 }
 
-/// Every minute: expired sessions leave the store, idle addresses leave the rate limiter.
-fn spawn_sweeper(store: SessionMemory, limit: Arc<rate_limit::SignInLimit>) {
+/// Every minute: expired sessions leave the store, idle addresses and users leave the limiters.
+fn spawn_sweeper(
+    store: SessionMemory,
+    limit: Arc<rate_limit::SignInLimit>,
+    budget: Arc<crate::server::budget::RequestBudget>,
+) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -117,6 +124,7 @@ fn spawn_sweeper(store: SessionMemory, limit: Arc<rate_limit::SignInLimit>) {
                 tracing::debug!(gone, held = store.len(), "expired sessions deleted");
             }
             rate_limit::forget_idle_clients(&limit);
+            budget.forget_idle();
         }
     });
 }

@@ -24,6 +24,8 @@ pub struct AppState {
     pub provisioning: Arc<Provisioning>,
     pub lifecycle: Arc<Lifecycle>,
     pub bulk: Arc<BulkOnboarding>,
+    /// Each user's server-function request budget.
+    pub budget: Arc<crate::server::budget::RequestBudget>,
     /// Live status of wizard, rotation and removal runs, for polling pages.
     pub runs: Arc<RunBoard>,
     /// The account's IoT data endpoint (ATS) for device bundles; `None` against an emulator

@@ -36,6 +36,15 @@ impl BulkOnboarding {
         policies: &[String],
         thing: &str,
     ) -> Result<PolicySummary, ServiceError> {
+        // A certificate carries at most 10 policies (AWS IoT Core quotas, "Maximum number of
+        // policies attached to a certificate"): more names are no device's, and each is a call.
+        const MAX_POLICIES: usize = 10;
+        if policies.len() > MAX_POLICIES {
+            return Err(ServiceError::Invalid(format!(
+                "A device takes at most {MAX_POLICIES} policies; {} were named.",
+                policies.len()
+            )));
+        }
         let mut documents = Vec::with_capacity(policies.len());
         for name in policies {
             check_policy_name(name).map_err(ServiceError::Invalid)?;
