@@ -27,6 +27,8 @@ fn console(port: u16) -> Child {
         .env("WARDEN_OIDC_ISSUER", "http://127.0.0.1:9")
         .env("WARDEN_OIDC_CLIENT_ID", "test")
         .env("WARDEN_OIDC_CLIENT_SECRET", "test")
+        // The test's addresses are plain http on loopback.
+        .env("WARDEN_ALLOW_INSECURE_HTTP", "true")
         .env("WARDEN_ONBOARD_RATES", "CreateCertificateFromCsr=2")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
