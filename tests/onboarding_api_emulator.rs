@@ -37,7 +37,10 @@ async fn a_bulk_job_of_the_largest_size_reaches_the_checks() {
         "{shown}"
     );
     // Refused on the count alone: no row was checked (each would have added a sentence).
-    assert!(!text.contains("Line "), "rows checked after the count was refused: {shown}");
+    assert!(
+        !text.contains("Line "),
+        "rows checked after the count was refused: {shown}"
+    );
 }
 
 #[tokio::test]
