@@ -390,15 +390,7 @@ async fn activity_extends_the_idle_timeout_and_idleness_ends_the_session() {
         "the session nobody used for longer than its idle time is over"
     );
     // The browser's cookie slides too.
-    let res = app
-        .send(
-            Request::post("/api/current_viewer")
-                .header(header::ORIGIN, ORIGIN)
-                .header(header::COOKIE, &active)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let res = app.current_viewer(ORIGIN, &active).await;
     let set = res.headers()[header::SET_COOKIE]
         .to_str()
         .unwrap()
@@ -432,15 +424,7 @@ async fn under_https_the_session_cookie_is_host_only() {
             "__Host-warden_session",
         )
         .await;
-    let res = app
-        .send(
-            Request::post("/api/current_viewer")
-                .header(header::ORIGIN, "https://console.example")
-                .header(header::COOKIE, &cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let res = app.current_viewer("https://console.example", &cookie).await;
     let set = res.headers()[header::SET_COOKIE]
         .to_str()
         .unwrap()
@@ -455,15 +439,7 @@ async fn under_https_the_session_cookie_is_host_only() {
     assert!(body_text(res).await.contains("\"auditor\""));
     // The plain name is not read under https.
     let plain = cookie.replacen("__Host-", "", 1);
-    let res = app
-        .send(
-            Request::post("/api/current_viewer")
-                .header(header::ORIGIN, "https://console.example")
-                .header(header::COOKIE, &plain)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let res = app.current_viewer("https://console.example", &plain).await;
     assert_eq!(body_text(res).await, "null");
 }
 

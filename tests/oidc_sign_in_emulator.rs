@@ -15,7 +15,6 @@ use iot_warden::server::http::SESSION_COOKIE;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use tower::ServiceExt;
 
 const PUBLIC_URL: &str = "http://127.0.0.1:3999";
 
@@ -245,20 +244,7 @@ fn absolute(base: &str, href: &str) -> String {
 }
 
 async fn viewer(app: &common::TestApp, cookie: &str) -> String {
-    let res = app
-        .router
-        .clone()
-        .oneshot(
-            Request::post("/api/current_viewer")
-                .header(header::ORIGIN, PUBLIC_URL)
-                .header(header::COOKIE, cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    body_text(res).await
+    body_text(app.current_viewer(PUBLIC_URL, cookie).await).await
 }
 
 #[tokio::test]

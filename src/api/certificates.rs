@@ -21,9 +21,7 @@ pub async fn list_certificates(
     use super::guard::require;
     let (state, user) = require(Permission::ViewCertificates).await?;
     let mut page = state.certificates.list(&query).await?;
-    page.can_change = user
-        .role
-        .is_some_and(|r| r.allows(Permission::ManageCertificates));
+    page.can_change = user.may(Permission::ManageCertificates);
     Ok(page)
 }
 

@@ -47,27 +47,23 @@ pub async fn anyone() -> Result<Option<SessionUser>, ApiError> {
 }
 
 /// The signed-in user's role must grant `permission`: 401 without a session, 403 without
-/// the right role.
+/// the right role, 429 when the user's request budget is spent for now.
 pub async fn require(permission: Permission) -> Result<(AppState, SessionUser), ApiError> {
     let state = app_state()?;
     let user = session_user(&state)
         .await?
         .ok_or_else(|| fail(ApiError::Unauthenticated))?;
-    match user.role {
-        Some(role) if role.allows(permission) => match state.budget.spend(&user.subject) {
-            Ok(()) => Ok((state, user)),
-            Err(wait) => {
-                tracing::warn!(user = ?user.username, sub = ?user.subject, "request budget spent");
-                Err(fail(ApiError::TooManyRequests(format!(
-                    "You have made many requests in a short time. Wait {wait} seconds, then try again."
-                ))))
-            }
-        },
-        _ => {
-            tracing::warn!(user = ?user.username, sub = ?user.subject, role = ?user.role, ?permission, "permission refused");
-            Err(fail(ApiError::Forbidden))
-        }
+    if !user.may(permission) {
+        tracing::warn!(user = ?user.username, sub = ?user.subject, role = ?user.role, ?permission, "permission refused");
+        return Err(fail(ApiError::Forbidden));
     }
+    if let Err(wait) = state.budget.spend(&user.subject) {
+        tracing::warn!(user = ?user.username, sub = ?user.subject, "request budget spent");
+        return Err(fail(ApiError::TooManyRequests(format!(
+            "You have made many requests in a short time. Wait {wait} seconds, then try again."
+        ))));
+    }
+    Ok((state, user))
 }
 
 /// Publishes a run's live status on the run board under the caller and the page's `run_id`,

@@ -20,10 +20,7 @@ pub async fn get_device(#[server(default)] name: String) -> Result<DeviceDetail,
     use super::guard::require;
     use crate::server::inventory::Documents;
     let (state, user) = require(Permission::ViewInventory).await?;
-    let documents = if user
-        .role
-        .is_some_and(|r| r.allows(Permission::ViewPolicies))
-    {
+    let documents = if user.may(Permission::ViewPolicies) {
         Documents::Included
     } else {
         Documents::Withheld

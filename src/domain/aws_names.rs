@@ -64,6 +64,9 @@ pub const MAX_ATTRIBUTES_WITHOUT_TYPE: u32 = 3;
 pub const MAX_ATTRIBUTES_WITH_TYPE: u32 = 50;
 /// Thing groups one thing may belong to (AddThingToThingGroup, "10-group limit").
 pub const MAX_GROUPS_PER_THING: u32 = 10;
+/// Policies one certificate may carry (AWS IoT Core quotas, "Maximum number of policies
+/// attached to a certificate").
+pub const MAX_POLICIES_PER_CERTIFICATE: usize = 10;
 
 /// The characters, beyond ASCII letters and digits, each AWS pattern allows.
 const NAME_EXTRA: &str = ":_-";

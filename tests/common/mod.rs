@@ -192,6 +192,20 @@ impl TestApp {
         self.store.load(&id).await.unwrap().map(|r| r.expiry_date)
     }
 
+    /// `current_viewer` as the page at `origin` asks it with session cookie `cookie`: the
+    /// whole response, for tests that read its `Set-Cookie` as well as who it names.
+    pub async fn current_viewer(&self, origin: &str, cookie: &str) -> Response<Body> {
+        self.send(
+            Request::post("/api/current_viewer")
+                .header(header::ORIGIN, origin)
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
     /// POST to a server function the way the browser does: form-encoded (JSON when the body
     /// starts with `{`, for functions taking structured input), own Origin.
     pub async fn call(&self, path: &str, body: &str, cookie: Option<&str>) -> (u16, String) {

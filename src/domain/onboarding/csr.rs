@@ -101,7 +101,7 @@ pub(crate) fn read_csr(pem_text: &str) -> Result<(CsrFacts, Vec<u8>), String> {
             ))
         }
     };
-    super::csr_signature::verify_self_signature(&csr)?;
+    super::csr_signature::verify_self_signature(&csr, &algorithm)?;
     let facts = CsrFacts {
         subject: info.subject.to_string(),
         key_algorithm,

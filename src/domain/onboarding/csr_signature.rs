@@ -12,7 +12,6 @@
 //! curves AWS IoT accepts (P-256, P-384, P-521). SHA-1 is refused (broken for signatures), as
 //! is anything else, with a sentence saying what to use instead.
 
-use crate::domain::certificates::facts::key_algorithm_of;
 use crate::domain::certificates::key_algorithm::KeyAlgorithm;
 use p256::pkcs8::DecodePublicKey;
 use rsa::sha2::{Digest, Sha256, Sha384, Sha512};
@@ -43,8 +42,12 @@ enum Scheme {
 
 const DOES_NOT_VERIFY: &str = "The CSR's signature does not verify against its own public key: it was changed after signing, or made for a key its sender does not hold. Make the CSR again with the device's key.";
 
-/// `Ok` when `csr` is signed by the key it carries; otherwise one sentence.
-pub(crate) fn verify_self_signature(csr: &X509CertificationRequest) -> Result<(), String> {
+/// `Ok` when `csr` is signed by the key it carries (`algorithm`, as the caller read it from
+/// the request); otherwise one sentence.
+pub(crate) fn verify_self_signature(
+    csr: &X509CertificationRequest,
+    algorithm: &KeyAlgorithm,
+) -> Result<(), String> {
     let info = &csr.certification_request_info;
     let signed = info.raw;
     let signature = csr.signature_value.data.as_ref();
@@ -69,7 +72,7 @@ pub(crate) fn verify_self_signature(csr: &X509CertificationRequest) -> Result<()
         Scheme::RsaPkcs1(hash) => verify_rsa(spki, hash, signed, signature),
         Scheme::Ecdsa(hash) => {
             let prehash = hash.digest(signed);
-            match key_algorithm_of(&info.subject_pki) {
+            match algorithm {
                 KeyAlgorithm::NistEc(256) => verify_p256(spki, &prehash, signature),
                 KeyAlgorithm::NistEc(384) => verify_p384(spki, &prehash, signature),
                 KeyAlgorithm::NistEc(521) => verify_p521(spki, &prehash, signature),

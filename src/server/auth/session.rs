@@ -22,6 +22,13 @@ pub struct SessionUser {
     pub signed_in_at: i64,
 }
 
+impl SessionUser {
+    /// Whether the user's role grants `permission` (a user without a role is granted nothing).
+    pub fn may(&self, permission: crate::domain::roles::Permission) -> bool {
+        self.role.is_some_and(|r| r.allows(permission))
+    }
+}
+
 /// The signed-in user, or `None`. A session older than `max_age` is destroyed here, so the
 /// absolute timeout holds however active the user is.
 pub async fn current_user(session: &Session, max_age: Duration) -> Option<SessionUser> {

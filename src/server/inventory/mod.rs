@@ -183,7 +183,6 @@ impl Inventory {
         name: &str,
         documents: Documents,
     ) -> Result<DeviceDetail, ServiceError> {
-        let with_documents = documents == Documents::Included;
         if !is_valid_aws_name(name) {
             return Err(ServiceError::Invalid(format!(
                 "{name:?} is not a valid thing name."
@@ -195,7 +194,7 @@ impl Inventory {
             .await
             .or_not_found(|| format!("There is no device named {name}."))?;
         let shadow = async {
-            if with_documents {
+            if documents == Documents::Included {
                 self.shadows.classic_shadow(name).await
             } else {
                 Ok(None)
@@ -213,7 +212,7 @@ impl Inventory {
             cert_arns
                 .iter()
                 .filter_map(|arn| certificate_id_of(arn))
-                .map(|id| self.certificate_detail(id, with_documents)),
+                .map(|id| self.certificate_detail(id, documents)),
         )
         .await?;
         Ok(DeviceDetail {
@@ -226,7 +225,7 @@ impl Inventory {
             certificates,
             other_principals,
             shadow: shadow.as_ref().map(ShadowView::from_document),
-            documents_withheld: !with_documents,
+            documents_withheld: documents == Documents::Withheld,
         })
     }
 
@@ -244,11 +243,11 @@ impl Inventory {
     async fn certificate_detail(
         &self,
         id: &str,
-        with_documents: bool,
+        documents: Documents,
     ) -> Result<CertificateDetail, ServiceError> {
         let (cert, names) = self.certificate_with_policies(id).await?;
         let policies = try_join_all(names.iter().map(|n| async move {
-            if !with_documents {
+            if documents == Documents::Withheld {
                 return Ok::<_, AwsError>(PolicyView {
                     name: n.clone(),
                     default_version: None,

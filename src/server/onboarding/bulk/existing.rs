@@ -36,9 +36,8 @@ impl BulkOnboarding {
         policies: &[String],
         thing: &str,
     ) -> Result<PolicySummary, ServiceError> {
-        // A certificate carries at most 10 policies (AWS IoT Core quotas, "Maximum number of
-        // policies attached to a certificate"): more names are no device's, and each is a call.
-        const MAX_POLICIES: usize = 10;
+        // More names than a certificate can carry are no device's, and each is a call.
+        const MAX_POLICIES: usize = crate::domain::aws_names::MAX_POLICIES_PER_CERTIFICATE;
         if policies.len() > MAX_POLICIES {
             return Err(ServiceError::Invalid(format!(
                 "A device takes at most {MAX_POLICIES} policies; {} were named.",
