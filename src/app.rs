@@ -11,7 +11,9 @@ use crate::pages::inventory::{
     device_page::DevicePage, devices_page::DevicesPage, thing_groups_page::ThingGroupsPage,
     thing_types_page::ThingTypesPage,
 };
-use crate::pages::onboarding::{bulk::BulkOnboardPage, wizard::OnboardPage};
+use crate::pages::onboarding::{
+    bulk::BulkOnboardPage, profiles_page::ProfilesPage, wizard::OnboardPage,
+};
 use crate::pages::policies::{
     policies_page::PoliciesPage, policy_editor_page::PolicyEditorPage, policy_page::PolicyPage,
     simulator_page::SimulatorPage,
@@ -88,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/devices/:name/remove") view=RemoveDevicePage ssr=SsrMode::Async/>
                     <Route path=path!("/onboard") view=OnboardPage ssr=SsrMode::Async/>
                     <Route path=path!("/onboard/bulk") view=BulkOnboardPage ssr=SsrMode::Async/>
+                    <Route path=path!("/onboard/profiles") view=ProfilesPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>
@@ -131,6 +134,9 @@ fn SignedInBar(viewer: Viewer) -> impl IntoView {
                 <A href="/onboard/bulk">"Bulk onboard"</A>
             }
         });
+        let profiles = role
+            .allows(Permission::ViewOnboardingProfiles)
+            .then(|| view! { <A href="/onboard/profiles">"Onboarding profiles"</A> });
         view! {
             <nav aria-label="Main">
                 <A href="/devices">"Devices"</A>
@@ -139,6 +145,7 @@ fn SignedInBar(viewer: Viewer) -> impl IntoView {
                 {policies}
                 {certificates}
                 {onboard}
+                {profiles}
             </nav>
         }
     });

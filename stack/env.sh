@@ -15,3 +15,5 @@ export WARDEN_OIDC_CLIENT_ID=iot-warden-local
 export WARDEN_OIDC_CLIENT_SECRET=local-dev-secret-not-for-production
 # DynamoDB table of the console's bulk-onboarding jobs (seed.py creates it).
 export WARDEN_JOBS_TABLE="${WARDEN_JOBS_TABLE:-iot-warden-onboarding-jobs}"
+# DynamoDB table of the console's onboarding profiles (seed.py creates it, with a demo profile).
+export WARDEN_PROFILES_TABLE="${WARDEN_PROFILES_TABLE:-iot-warden-onboarding-profiles}"

@@ -7,7 +7,8 @@ skipped, nothing is duplicated.
 Endpoint and region come from AWS_ENDPOINT_URL and AWS_REGION (source stack/env.sh).
 Device keys and certificates are written to $STACK_STATE_DIR/devices/<thing>/ (default
 .stack/devices, --device-dir) for demos. The onboarding jobs table is named by
-WARDEN_JOBS_TABLE (default iot-warden-onboarding-jobs).
+WARDEN_JOBS_TABLE (default iot-warden-onboarding-jobs), the onboarding profiles table by
+WARDEN_PROFILES_TABLE (default iot-warden-onboarding-profiles).
 """
 
 from __future__ import annotations
@@ -64,6 +65,19 @@ TABLE = "IoTSecurityEvents"
 # Bulk-onboarding job state of the console (docs/contract.md): partition key `job`, sort key
 # `item`, both strings; on-demand; no index. Created empty.
 JOBS_TABLE = os.environ.get("WARDEN_JOBS_TABLE") or "iot-warden-onboarding-jobs"
+# Onboarding profiles of the console: partition key `name` (string); on-demand; no index. The
+# item's `profile` is the profile as JSON, `version` counts its saves (src/server/aws/sdk/
+# profile_store.rs reads exactly this). Seeded with one demo profile for the demo sensors.
+PROFILES_TABLE = os.environ.get("WARDEN_PROFILES_TABLE") or "iot-warden-onboarding-profiles"
+DEMO_PROFILE = {
+    "name": "industrial-sensor",
+    "description": "A temperature/humidity sensor on the demo factory floor",
+    "thing_type": THING_TYPE,
+    "groups": [GROUP],
+    "policies": [POLICY_NAME],
+    "required_attributes": ["location"],
+    "optional_attributes": ["deviceType", "firmwareVersion"],
+}
 EVENT_COUNT = 300
 EVENT_DAYS = 30
 TTL_DAYS = 90
@@ -311,6 +325,38 @@ def ensure_jobs_table(dynamodb) -> None:
     log(f"table {JOBS_TABLE}: created (on-demand, key job + item)")
 
 
+def ensure_profiles_table(dynamodb) -> None:
+    if exists(dynamodb.describe_table, TableName=PROFILES_TABLE):
+        log(f"table {PROFILES_TABLE}: exists")
+    else:
+        dynamodb.create_table(
+            TableName=PROFILES_TABLE,
+            BillingMode="PAY_PER_REQUEST",
+            AttributeDefinitions=[{"AttributeName": "name", "AttributeType": "S"}],
+            KeySchema=[{"AttributeName": "name", "KeyType": "HASH"}],
+        )
+        dynamodb.get_waiter("table_exists").wait(TableName=PROFILES_TABLE, WaiterConfig={"Delay": 1})
+        log(f"table {PROFILES_TABLE}: created (on-demand, key name)")
+    try:
+        dynamodb.put_item(
+            TableName=PROFILES_TABLE,
+            Item={
+                "name": {"S": DEMO_PROFILE["name"]},
+                "profile": {"S": json.dumps(DEMO_PROFILE)},
+                "version": {"N": "1"},
+                "updated_by": {"S": "seed"},
+                "updated_at": {"N": str(int(time.time()))},
+            },
+            ConditionExpression="attribute_not_exists(#n)",
+            ExpressionAttributeNames={"#n": "name"},
+        )
+        log(f"onboarding profile {DEMO_PROFILE['name']}: created")
+    except ClientError as err:
+        if error_code(err) != "ConditionalCheckFailedException":
+            raise
+        log(f"onboarding profile {DEMO_PROFILE['name']}: exists")
+
+
 # --- security events -------------------------------------------------------------------------
 
 DEVICE_IPS = {"sensor-001": "10.20.1.11", "sensor-002": "10.20.2.12", "sensor-003": "10.20.3.13"}
@@ -501,6 +547,7 @@ def main() -> None:
     ensure_shadows(iot_data)
     ensure_events(dynamodb, table, ensure_table(dynamodb))
     ensure_jobs_table(dynamodb)
+    ensure_profiles_table(dynamodb)
     log(f"demo fleet ready in {time.monotonic() - started:.1f} s")
     if args.large > 0:
         seed_large(iot, args.large, max(1, args.threads))

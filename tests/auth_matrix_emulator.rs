@@ -150,7 +150,7 @@ const TABLE: &[Expect] = &[
     },
     Expect {
         path: "/api/device_policy_summary",
-        body: "{\"policies\":[\"RestrictiveSensorPolicy\"],\"thing_name\":\"sensor-x\"}",
+        body: "{\"policies\":[\"RestrictiveSensorPolicy\"],\"thing_name\":\"sensor-x\",\"profile\":\"industrial-sensor\"}",
         anonymous: 401,
         no_role: 403,
         roles: [403, 200, 200],
@@ -171,7 +171,7 @@ const TABLE: &[Expect] = &[
     },
     Expect {
         path: "/api/start_bulk_job",
-        body: "{\"rows\":[]}",
+        body: "{\"rows\":[],\"profile\":\"industrial-sensor\"}",
         anonymous: 401,
         no_role: 403,
         roles: [403, 400, 400],
@@ -210,6 +210,28 @@ const TABLE: &[Expect] = &[
         anonymous: 401,
         no_role: 403,
         roles: [403, 200, 200],
+    },
+    // Onboarding profiles: everyone with a role reads them; admins change them.
+    Expect {
+        path: "/api/list_onboarding_profiles",
+        body: "",
+        anonymous: 401,
+        no_role: 403,
+        roles: [200, 200, 200],
+    },
+    Expect {
+        path: "/api/save_onboarding_profile",
+        body: "{\"profile\":{\"name\":\"bad name!\"},\"version\":null}",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 403, 400],
+    },
+    Expect {
+        path: "/api/delete_onboarding_profile",
+        body: "name=bad%20name!&version=1",
+        anonymous: 401,
+        no_role: 403,
+        roles: [403, 403, 400],
     },
     // Rotation and removal: admins only; refused input again.
     Expect {

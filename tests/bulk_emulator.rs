@@ -107,7 +107,7 @@ async fn a_job_onboards_every_row_and_writes_the_result() {
     let rows = f.rows(6);
     let id = new_job_id();
     engine
-        .create(id.clone(), rows.clone(), "onboarder")
+        .create(id.clone(), rows.clone(), "onboarder", None)
         .await
         .expect("create job");
     let seen = std::sync::Mutex::new(Vec::new());
@@ -145,7 +145,7 @@ async fn a_row_failing_is_reported_and_the_rest_go_on() {
     rows[1].1.policies = vec![format!("NoSuchPolicy-{}", f.prefix)];
     let id = new_job_id();
     engine
-        .create(id.clone(), rows.clone(), "onboarder")
+        .create(id.clone(), rows.clone(), "onboarder", None)
         .await
         .unwrap();
     let status = engine.run(&id, &|_| {}).await.unwrap();
@@ -173,7 +173,7 @@ async fn invalid_rows_are_refused_before_anything_is_stored() {
     rows[1].1.csr_pem = None;
     let id = new_job_id();
     let e = engine
-        .create(id.clone(), rows, "onboarder")
+        .create(id.clone(), rows, "onboarder", None)
         .await
         .unwrap_err()
         .to_string();
@@ -194,7 +194,7 @@ async fn a_resumed_job_finds_certificates_whose_answer_was_lost() {
     let id = new_job_id();
     let first = f.engine(&RateLimits::aws_defaults());
     first
-        .create(id.clone(), rows.clone(), "onboarder")
+        .create(id.clone(), rows.clone(), "onboarder", None)
         .await
         .unwrap();
     let store = f.store();
@@ -301,7 +301,7 @@ async fn a_cancelled_job_stops_taking_rows_and_resumes_to_the_end() {
     let rows = f.rows(12);
     let id = new_job_id();
     engine
-        .create(id.clone(), rows.clone(), "onboarder")
+        .create(id.clone(), rows.clone(), "onboarder", None)
         .await
         .unwrap();
     engine.start(&id);

@@ -45,7 +45,10 @@ async fn a_throttled_job_backs_off_and_finishes() {
         })
         .collect();
     let id = new_job_id();
-    engine.create(id.clone(), rows, "onboarder").await.unwrap();
+    engine
+        .create(id.clone(), rows, "onboarder", None)
+        .await
+        .unwrap();
     // Far below the console's default pace (100 things a second): most calls are refused.
     throttle(r#"{"CreateThing": 2, "AttachThingPrincipal": 2}"#).await;
     let status = engine.run(&id, &|_| {}).await;

@@ -68,7 +68,7 @@ async fn a_job_survives_the_console_being_killed() {
     let engine = common::bulk_engine(&sdk, &RateLimits::aws_defaults());
     let id = new_job_id();
     engine
-        .create(id.clone(), rows.clone(), "onboarder")
+        .create(id.clone(), rows.clone(), "onboarder", None)
         .await
         .unwrap();
 

@@ -145,8 +145,23 @@ async fn missing_things_are_clear_not_found_errors() {
     );
     let types = iot.list_thing_types().await.unwrap();
     assert!(types.iter().any(|t| t.name == "IndustrialSensor"));
-    let groups = iot.list_thing_groups().await.unwrap();
+    let groups = iot.list_thing_groups(1000).await.unwrap();
     assert!(groups.iter().any(|g| g.name == "IndustrialSensors"));
+    // Bounded listings answer at most one more than asked, so the caller learns of the rest.
+    use iot_warden::server::aws::PolicyStore;
+    let all_policies = iot.list_policies(100_000).await.unwrap();
+    assert!(
+        all_policies.len() >= 2,
+        "the stack has the seeded policy and the tests' own"
+    );
+    assert_eq!(iot.list_policies(0).await.unwrap().len(), 1);
+    assert_eq!(iot.list_policies(1).await.unwrap().len(), 2);
+    let names = iot.thing_group_names(100_000).await.unwrap();
+    assert!(names.contains(&"IndustrialSensors".to_string()));
+    if names.len() >= 2 {
+        assert_eq!(iot.thing_group_names(0).await.unwrap().len(), 1);
+        assert_eq!(iot.list_thing_groups(0).await.unwrap().len(), 1);
+    }
     let err = inventory()
         .await
         .device_detail("does-not-exist-42", Documents::Included)

@@ -63,7 +63,7 @@ impl Fixture {
         let aws = Arc::new(SdkIot::new(&sdk));
         Fixture {
             client,
-            provisioning: Provisioning::new(aws.clone()),
+            provisioning: Provisioning::new(aws.clone(), common::profiles_service(&sdk)),
             lifecycle: Lifecycle::new(aws.clone(), aws.clone(), aws.clone(), aws),
             thing: format!("warden-lifecycle-{unique}"),
             group,

@@ -27,7 +27,7 @@ async fn a_bulk_job_of_the_largest_size_reaches_the_checks() {
                 "groups": [], "policies": ["P"], "csr_pem": csr}})
         })
         .collect();
-    let body = json!({ "rows": rows }).to_string();
+    let body = json!({ "rows": rows, "profile": "industrial-sensor" }).to_string();
     assert!(body.len() > 6_000_000, "{} bytes", body.len());
     let (status, text) = app.call("/api/start_bulk_job", &body, Some(&cookie)).await;
     let shown = &text[..text.len().min(400)];

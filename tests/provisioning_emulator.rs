@@ -41,7 +41,7 @@ impl Fixture {
         fleet::create_group(&client, &group).await;
         Fixture {
             client,
-            service: Provisioning::new(Arc::new(SdkIot::new(&sdk))),
+            service: Provisioning::new(Arc::new(SdkIot::new(&sdk)), common::profiles_service(&sdk)),
             thing: format!("warden-provision-{unique}"),
             group,
             policy,

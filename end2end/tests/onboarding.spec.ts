@@ -1,47 +1,59 @@
 import { expect, test } from '@playwright/test';
 import { THING_GROUP, THING_TYPE, WARDEN_URL, login, settle } from './helpers';
-import { iot, sensorPolicyCopy } from './emulator';
+import { iot, putProfile, sensorPolicyCopy } from './emulator';
 import { keyMatchesCertificate, zipEntries } from './zip';
 
 const stamp = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
-// The seeded sensor policy's document under a name of this file's own (see sensorPolicyCopy).
+// The seeded sensor policy's document under a name of this file's own (see sensorPolicyCopy),
+// and the onboarding profile that gives it (with the seeded type and group, attribute `site`).
 let policy: string;
+let profile: string;
 test.beforeAll(() => {
-  policy = sensorPolicyCopy(stamp());
+  const tag = stamp();
+  policy = sensorPolicyCopy(tag);
+  profile = `e2e-${tag}`;
+  putProfile({ name: profile, thing_type: THING_TYPE, groups: [THING_GROUP], policies: [policy], required_attributes: ['site'] });
 });
 
 test.describe('onboarding wizard', () => {
-  test('onboarding staff register a device with a key made in the browser; the downloaded key matches its certificate', async ({ page }) => {
+  test('onboarding staff register a device within a profile with a key made in the browser; the downloaded key matches its certificate', async ({ page }) => {
     const thing = `e2e-wizard-${stamp()}`;
     await login(page, 'onboarder');
     await page.goto(`${WARDEN_URL}/onboard`);
     await settle(page);
 
-    // Step 1. AWS's name rule is checked as you type; a taken name is caught on Next.
+    // Step 1. A profile must be chosen; AWS's name rule is checked as you type; a taken name
+    // is caught on Next.
     const name = page.locator('#thing-name');
     await name.fill('bad name!');
     await expect(page.locator('#identity-problems')).toContainText('thing name');
+    await expect(page.locator('#identity-problems')).toContainText('Choose the onboarding profile');
+    await page.locator('#onboarding-profile').selectOption(profile);
+    await expect(page.locator('#profile-summary')).toContainText(policy);
+    // The profile sets the type and groups, and asks for its attribute.
+    await expect(page.locator('#thing-type')).toBeDisabled();
+    await expect(page.locator('#thing-type')).toHaveValue(THING_TYPE);
+    await expect(page.locator(`input[name="group"][value="${THING_GROUP}"]`)).toBeChecked();
+    await expect(page.locator('input[name="attr-name"]')).toHaveValue('site');
     await name.fill('sensor-001');
+    await page.locator('#identity-next').click();
+    await expect(page.locator('#identity-problems')).toContainText('requires the attribute site');
+    await page.locator('input[name="attr-value"]').fill('e2e-lab');
     await page.locator('#identity-next').click();
     await expect(page.locator('#identity-problems')).toContainText('already exists');
     await name.fill(thing);
-    await page.locator('#thing-type').selectOption(THING_TYPE);
-    await page.locator('#add-attribute').click();
-    await page.locator('input[name="attr-name"]').fill('site');
-    await page.locator('input[name="attr-value"]').fill('e2e-lab');
-    await page.locator(`input[name="group"][value="${THING_GROUP}"]`).check();
     await page.locator('#identity-next').click();
 
     // Step 2. The default: an EC P-256 key made here.
     await expect(page.locator('input[name="cert-source"][value="browser"]')).toBeChecked();
     await page.locator('#certificate-next').click();
 
-    // Step 3. The policy, and what it lets this device do.
-    await expect(page.locator('#policy-next')).toBeVisible();
-    await page.locator('#policy-next').click();
-    await expect(page.locator('#policy-problems')).toContainText('at least one policy');
-    await page.locator(`input[name="policy"][value="${policy}"]`).check();
+    // Step 3. The profile's policy, fixed, and what it lets this device do.
+    await expect(page.locator('#policies-from-profile')).toContainText(profile);
+    await expect(page.locator(`input[name="policy"][value="${policy}"]`)).toBeChecked();
+    await expect(page.locator(`input[name="policy"][value="${policy}"]`)).toBeDisabled();
+    await expect(page.locator('input[name="policy"]')).toHaveCount(1);
     await expect(page.locator('#policy-summary .grants-connect')).toContainText(thing);
     await expect(page.locator('#policy-summary .grants-publish')).toContainText(thing);
     await page.locator('#policy-next').click();
@@ -50,6 +62,7 @@ test.describe('onboarding wizard', () => {
     const steps = page.locator('#run-steps li');
     await expect(steps.first()).toContainText(`Check that no thing is named ${thing} yet`);
     await expect(page.locator('#review')).toContainText('site = e2e-lab');
+    await expect(page.locator('#review')).toContainText(profile);
     await page.locator('#create-device').click();
 
     // Step 5. The device exists; the bundle is made in the browser.
@@ -73,13 +86,14 @@ test.describe('onboarding wizard', () => {
     await expect(page.locator('main')).toContainText(policy);
   });
 
-  test('a failed create is undone and says why; an AWS-made key is offered once; auditors cannot onboard', async ({ page }) => {
+  test('an admin chooses freely; a failed create is undone and says why; an AWS-made key is offered once; auditors cannot onboard', async ({ page }) => {
     const thing = `e2e-undo-${stamp()}`;
     const doomed = `E2eDoomedPolicy-${stamp()}`;
     iot('create_policy', { policyName: doomed, policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iot:Connect', Resource: '*' }] }) });
-    await login(page, 'onboarder');
+    await login(page, 'admin');
     await page.goto(`${WARDEN_URL}/onboard`);
     await settle(page);
+    await expect(page.locator('#onboarding-profile')).toHaveValue('');
     await page.locator('#thing-name').fill(thing);
     await page.locator(`input[name="group"][value="${THING_GROUP}"]`).check();
     await page.locator('#identity-next').click();
@@ -128,15 +142,21 @@ test.describe('bulk onboarding', () => {
       `${prefix}-a,${THING_TYPE},${THING_GROUP},${policy},north`,
       `${prefix}-b,,,${policy},south`,
       `${prefix}-c,,,NoSuchPolicy,west`,
+      `${prefix}-d,,,${policy};RestrictiveSensorPolicy,east`,
     ].join('\n');
     await login(page, 'onboarder');
     await page.goto(`${WARDEN_URL}/onboard/bulk`);
     await settle(page);
     await page.locator('#bulk-file').setInputFiles({ name: 'devices.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    await expect(page.locator('#plan-counts')).toContainText('3 rows: 2 ready, 1 with problems');
+    await expect(page.locator('#start-blocked')).toContainText('Choose the onboarding profile');
+    // Within the profile: row b's empty cells take the profile's type, group and policy;
+    // row d asks for the seeded policy beside it, which the profile does not give.
+    await page.locator('#onboarding-profile').selectOption(profile);
+    await expect(page.locator('#plan-counts')).toContainText('4 rows: 2 ready, 2 with problems');
     const bad = page.locator('#bad-rows tr[data-line="4"]');
     await expect(bad).toContainText(`${prefix}-c`);
     await expect(bad).toContainText('NoSuchPolicy');
+    await expect(page.locator('#bad-rows tr[data-line="5"]')).toContainText('gives the policies');
     await expect(page.locator('#start-job')).toBeDisabled();
     await page.locator('#exclude-bad-rows').check();
 
@@ -171,5 +191,62 @@ test.describe('bulk onboarding', () => {
     await settle(page);
     await expect(page.locator('main')).toContainText(policy);
     await expect(page.locator('main')).toContainText('north');
+    // -b got the profile's type and group, though its cells were empty.
+    await page.goto(`${WARDEN_URL}/devices/${prefix}-b`);
+    await settle(page);
+    await expect(page.locator('main')).toContainText(THING_TYPE);
+    await expect(page.locator('main')).toContainText(THING_GROUP);
+  });
+});
+
+test.describe('onboarding profiles', () => {
+  test('an admin creates, edits and deletes a profile on its page; onboarding staff and auditors only read them', async ({ page }) => {
+    const name = `e2e-page-${stamp()}`;
+    await login(page, 'admin');
+    await page.goto(`${WARDEN_URL}/onboard/profiles`);
+    await settle(page);
+    await page.locator('#new-profile').click();
+    await page.locator('#profile-name').fill(name);
+    await page.locator('#profile-description').fill('Made by the end-to-end test');
+    await page.locator('#save-profile').click();
+    await expect(page.locator('#profile-problems')).toContainText('at least one policy');
+    await page.locator('#profile-thing-type').selectOption(THING_TYPE);
+    await page.locator(`input[name="profile-group"][value="${THING_GROUP}"]`).check();
+    await page.locator(`input[name="profile-policy"][value="${policy}"]`).check();
+    await page.locator('#profile-required').fill('site, line');
+    await page.locator('#save-profile').click();
+    await expect(page.locator('#profile-notice')).toContainText(`Profile ${name} saved (version 1).`);
+    const row = page.locator(`#profiles-table tr[data-profile="${name}"]`);
+    await expect(row).toContainText('site, line');
+    await expect(row.locator('.profile-policies')).toHaveText(policy);
+
+    // Edit: another policy beside it; the row shows version 2.
+    await row.locator('.edit-profile').click();
+    await expect(page.locator('#profile-name')).toHaveAttribute('readonly', '');
+    await page.locator('input[name="profile-policy"][value="RestrictiveSensorPolicy"]').check();
+    await page.locator('#save-profile').click();
+    await expect(page.locator('#profile-notice')).toContainText('(version 2)');
+    await expect(row.locator('.profile-policies')).toContainText('RestrictiveSensorPolicy');
+
+    // Onboarding staff see it, without a way to change it.
+    await page.context().clearCookies();
+    await login(page, 'onboarder');
+    await page.goto(`${WARDEN_URL}/onboard/profiles`);
+    await settle(page);
+    await expect(page.locator(`#profiles-table tr[data-profile="${name}"]`)).toBeVisible();
+    await expect(page.locator('#new-profile')).toHaveCount(0);
+    await expect(page.locator('.edit-profile')).toHaveCount(0);
+
+    // Delete, behind a confirmation that names it.
+    await page.context().clearCookies();
+    await login(page, 'admin');
+    await page.goto(`${WARDEN_URL}/onboard/profiles`);
+    await settle(page);
+    const again = page.locator(`#profiles-table tr[data-profile="${name}"]`);
+    await again.locator('.delete-profile').click();
+    await expect(again).toContainText(`Delete ${name}?`);
+    await again.locator('.confirm-delete').click();
+    await expect(page.locator('#profile-deleted')).toHaveText('Profile deleted.');
+    await expect(page.locator(`#profiles-table tr[data-profile="${name}"]`)).toHaveCount(0);
   });
 });

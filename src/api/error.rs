@@ -13,6 +13,10 @@ pub enum ApiError {
     /// HTTP 403.
     #[error("Your account has no access to this. Ask an administrator for a role.")]
     Forbidden,
+    /// HTTP 403: the role may call this, but not with this input; the message says what
+    /// is outside the user's reach.
+    #[error("{0}")]
+    Refused(String),
     /// HTTP 404.
     #[error("{0}")]
     NotFound(String),
@@ -34,7 +38,7 @@ impl ApiError {
     pub fn status(&self) -> u16 {
         match self {
             ApiError::Unauthenticated => 401,
-            ApiError::Forbidden => 403,
+            ApiError::Forbidden | ApiError::Refused(_) => 403,
             ApiError::NotFound(_) => 404,
             ApiError::Invalid(_) => 400,
             ApiError::TooManyRequests(_) => 429,

@@ -82,7 +82,8 @@ pub fn run_reporter(
 
 /// A service's error as the server function's, with the matching status code set, so a
 /// server function ends its service call with `?`. The one place service errors meet HTTP:
-/// 404 for what does not exist, 400 for refused input, 503 for the rest (AWS unreachable,
+/// 404 for what does not exist, 400 for wrong input, 403 for input outside the user's
+/// reach, 503 for the rest (AWS unreachable,
 /// throttling, credentials that may not).
 impl From<ServiceError> for ApiError {
     fn from(e: ServiceError) -> Self {
@@ -90,6 +91,7 @@ impl From<ServiceError> for ApiError {
         fail(match e.kind() {
             ErrorKind::NotFound => ApiError::NotFound(sentence),
             ErrorKind::Invalid => ApiError::Invalid(sentence),
+            ErrorKind::Refused => ApiError::Refused(sentence),
             ErrorKind::AccessDenied | ErrorKind::Throttled | ErrorKind::Unavailable => {
                 ApiError::Unavailable(sentence)
             }

@@ -36,7 +36,8 @@ pub async fn list_thing_types() -> Result<Vec<ThingTypeRow>, ApiError> {
 }
 
 #[server(prefix = "/api", endpoint = "list_thing_groups")]
-pub async fn list_thing_groups() -> Result<Vec<ThingGroupRow>, ApiError> {
+pub async fn list_thing_groups() -> Result<crate::domain::bounded::Bounded<ThingGroupRow>, ApiError>
+{
     use super::guard::require;
     let (state, _) = require(Permission::ViewInventory).await?;
     Ok(state.inventory.thing_groups().await?)

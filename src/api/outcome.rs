@@ -18,6 +18,9 @@ pub enum Action {
     CreatePolicyVersion,
     SetDefaultPolicyVersion,
     DeletePolicyVersion,
+    CreateOnboardingProfile,
+    EditOnboardingProfile,
+    DeleteOnboardingProfile,
 }
 
 impl Action {
@@ -34,6 +37,9 @@ impl Action {
             Action::CreatePolicyVersion => "policy version created",
             Action::SetDefaultPolicyVersion => "policy default version changed",
             Action::DeletePolicyVersion => "policy version deleted",
+            Action::CreateOnboardingProfile => "onboarding profile created",
+            Action::EditOnboardingProfile => "onboarding profile changed",
+            Action::DeleteOnboardingProfile => "onboarding profile deleted",
         }
     }
 
@@ -50,6 +56,9 @@ impl Action {
             Action::CreatePolicyVersion => "policy version not created",
             Action::SetDefaultPolicyVersion => "policy default version not changed",
             Action::DeletePolicyVersion => "policy version not deleted",
+            Action::CreateOnboardingProfile => "onboarding profile not created",
+            Action::EditOnboardingProfile => "onboarding profile not changed",
+            Action::DeleteOnboardingProfile => "onboarding profile not deleted",
         }
     }
 }

@@ -2,13 +2,14 @@
 //! device context, and the impact preview of a draft.
 
 use super::ApiError;
+use crate::domain::bounded::Bounded;
 use crate::domain::policies::catalog::{ImpactOutcome, PolicyDetail, PolicyRow, SimulationDevice};
 #[cfg(feature = "ssr")]
 use crate::domain::roles::Permission;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_policies")]
-pub async fn list_policies() -> Result<Vec<PolicyRow>, ApiError> {
+pub async fn list_policies() -> Result<Bounded<PolicyRow>, ApiError> {
     use super::guard::require;
     let (state, _) = require(Permission::ViewPolicies).await?;
     Ok(state.policies.list().await?)

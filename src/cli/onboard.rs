@@ -1,8 +1,13 @@
-//! `iot-warden onboard --csv FILE [--csr-dir DIR] [--rate API=N …] [--out RESULT.csv]`
+//! `iot-warden onboard --csv FILE [--profile NAME] [--csr-dir DIR] [--rate API=N …] [--out RESULT.csv]`
 //!
 //! The console's bulk onboarding engine for factory pipelines: plans the CSV against the
 //! account (the same checks the upload page makes), stores the job in DynamoDB, runs it paced
 //! per AWS API, prints progress on standard error and writes the per-row result CSV.
+//!
+//! With `--profile`, every row gets the onboarding profile's thing type, groups and policies
+//! where its cells are empty, and a row outside the profile is refused, as on the bulk page;
+//! the job is checked against the profile again each time it runs. The command acts with the
+//! AWS credentials it is given, so it is bound by what they may do, not by a console role.
 //!
 //! The job id is a hash of the input, so running the same command again after a crash or a
 //! kill resumes the job where it stopped; nothing is created twice.
@@ -12,10 +17,12 @@
 
 use super::{found, io_reason, trouble};
 use crate::domain::onboarding::job::{duration_words, JobStatus};
+use crate::domain::onboarding::profile::{OnboardingProfile, OnboardingReach};
 use crate::domain::onboarding::{check_csr_pem, plan_csv, OnboardRow};
-use crate::server::aws::{DynamoJobStore, SdkIot};
+use crate::server::aws::{DynamoJobStore, DynamoProfileStore, SdkIot};
 use crate::server::config::JobArgs;
 use crate::server::onboarding::bulk::{BulkOnboarding, DEFAULT_CONCURRENCY, MAX_NAMES_PER_CHECK};
+use crate::server::onboarding::profiles::OnboardingProfiles;
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,6 +38,10 @@ pub struct OnboardArgs {
     /// Directory of CSRs named <thingName>.csr or <thingName>.pem, for rows without a csr cell.
     #[arg(long, value_name = "DIR")]
     pub csr_dir: Option<PathBuf>,
+    /// The onboarding profile the devices are made within: its type, groups and policies
+    /// fill empty cells, and a row outside it is refused.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Where to write the per-row result (default: FILE with .result.csv).
     #[arg(long, value_name = "RESULT.csv")]
     pub out: Option<PathBuf>,
@@ -123,11 +134,15 @@ fn csr_from_dir(dir: Option<&Path>, thing: &str) -> Result<String, String> {
     ))
 }
 
-/// The same input gives the same job: the file, and the CSR files its names have in the
-/// CSR directory.
-fn job_id(text: &str, csr_dir: Option<&Path>) -> String {
+/// The same input gives the same job: the file, the profile, and the CSR files its names
+/// have in the CSR directory.
+fn job_id(text: &str, profile: Option<&str>, csr_dir: Option<&Path>) -> String {
     let mut hash = Sha256::new();
     hash.update(text.as_bytes());
+    if let Some(profile) = profile {
+        hash.update(b"\0profile\0");
+        hash.update(profile.as_bytes());
+    }
     if let Some(dir) = csr_dir {
         let plan = plan_csv(text, &crate::domain::onboarding::Existing::default());
         for row in &plan.rows {
@@ -205,9 +220,27 @@ pub async fn run(args: OnboardArgs) -> ExitCode {
     }
     let iot = Arc::new(SdkIot::new(&sdk));
     let store = Arc::new(DynamoJobStore::new(&sdk, settings.jobs_table.clone()));
-    let engine = BulkOnboarding::new(iot, store, &settings.limits, args.concurrency);
+    let profiles = Arc::new(OnboardingProfiles::new(
+        Arc::new(DynamoProfileStore::new(
+            &sdk,
+            settings.profiles_table.clone(),
+        )),
+        iot.clone(),
+        iot.clone(),
+    ));
+    let profile = match profiles
+        .binding(OnboardingReach::Free, args.profile.as_deref())
+        .await
+    {
+        Ok(p) => p,
+        Err(e) => {
+            say(&e.to_string());
+            return trouble();
+        }
+    };
+    let engine = BulkOnboarding::new(iot, store, profiles, &settings.limits, args.concurrency);
 
-    let id = job_id(&text, args.csr_dir.as_deref());
+    let id = job_id(&text, args.profile.as_deref(), args.csr_dir.as_deref());
     match engine.record(&id).await {
         Ok(_) => {
             say(&format!(
@@ -219,7 +252,7 @@ pub async fn run(args: OnboardArgs) -> ExitCode {
             }
         }
         Err(crate::server::service_error::ServiceError::NotFound(_)) => {
-            let rows = match plan_against_account(&engine, &text, &args).await {
+            let rows = match plan_against_account(&engine, &text, &args, profile.as_ref()).await {
                 Ok(rows) => rows,
                 Err(Refusal::Problems(p)) => return refuse(&args.csv, &p),
                 Err(Refusal::Trouble(e)) => {
@@ -229,7 +262,7 @@ pub async fn run(args: OnboardArgs) -> ExitCode {
             };
             let user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
             if let Err(e) = engine
-                .create(id.clone(), rows, &format!("cli:{user}"))
+                .create(id.clone(), rows, &format!("cli:{user}"), profile.as_ref())
                 .await
             {
                 say(&format!("the job could not be stored: {e}"));
@@ -295,11 +328,13 @@ enum Refusal {
     Trouble(String),
 }
 
-/// The plan against the account: its types, groups, policies and which names are taken.
+/// The plan against the account: its types, groups, policies and which names are taken;
+/// then each row within `profile`, when there is one.
 async fn plan_against_account(
     engine: &BulkOnboarding,
     text: &str,
     args: &OnboardArgs,
+    profile: Option<&OnboardingProfile>,
 ) -> Result<Vec<(u32, OnboardRow)>, Refusal> {
     let trouble = |e: crate::server::service_error::ServiceError| {
         Refusal::Trouble(format!("cannot read the account: {e}"))
@@ -323,13 +358,39 @@ async fn plan_against_account(
             ));
         }
     }
-    planned_rows(
+    let rows = planned_rows(
         text,
         &existing,
         args.csr_dir.as_deref(),
         args.exclude_bad_rows,
     )
-    .map_err(Refusal::Problems)
+    .map_err(Refusal::Problems)?;
+    let Some(profile) = profile else {
+        return Ok(rows);
+    };
+    let mut fitted = Vec::with_capacity(rows.len());
+    let mut problems = Vec::new();
+    for (line, row) in rows {
+        let thing = row.thing_name.clone();
+        match profile.fit(row) {
+            Ok(row) => fitted.push((line, row)),
+            Err(_) if args.exclude_bad_rows => {
+                say(&format!(
+                    "leaving out line {line} ({thing}): outside the profile {}",
+                    profile.name
+                ));
+            }
+            Err(d) => problems.extend(d.into_iter().map(|d| format!("line {line}: {d}"))),
+        }
+    }
+    if fitted.is_empty() && problems.is_empty() {
+        problems.push("no row to onboard".into());
+    }
+    if problems.is_empty() {
+        Ok(fitted)
+    } else {
+        Err(Refusal::Problems(problems))
+    }
 }
 
 fn refuse(csv: &Path, problems: &[String]) -> ExitCode {

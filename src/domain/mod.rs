@@ -2,6 +2,7 @@
 //! One folder per feature area, with the same names as in `server/`, `api/` and `pages/`.
 
 pub mod aws_names;
+pub mod bounded;
 pub mod certificates;
 pub mod csv_cells;
 pub mod inventory;

@@ -43,6 +43,13 @@ impl Role {
             Permission::ManageCertificates => self == Role::Admin,
             // Registering devices is the onboarding staff's job; admins may do it too.
             Permission::Onboard => matches!(self, Role::Admin | Role::Onboarding),
+            // Onboarding staff register devices within a profile an admin defined, so they
+            // never choose a device's policies, groups or type themselves.
+            Permission::OnboardOutsideProfiles => self == Role::Admin,
+            // Every role reads the profiles: onboarding staff choose from them, auditors see
+            // what onboarding may give a device.
+            Permission::ViewOnboardingProfiles => true,
+            Permission::ManageOnboardingProfiles => self == Role::Admin,
         }
     }
 }
@@ -66,8 +73,15 @@ pub enum Permission {
     ViewCertificates,
     /// Activate, deactivate, revoke, rotate; remove a device.
     ManageCertificates,
-    /// Register devices: the wizard and bulk jobs.
+    /// Register devices: the wizard and bulk jobs (within an onboarding profile, unless
+    /// the role also has [`Permission::OnboardOutsideProfiles`]).
     Onboard,
+    /// Give a device any thing type, group, policy or attribute, with or without a profile.
+    OnboardOutsideProfiles,
+    /// List and read onboarding profiles.
+    ViewOnboardingProfiles,
+    /// Create, edit and delete onboarding profiles.
+    ManageOnboardingProfiles,
 }
 
 /// Maps IdP group names to roles, e.g. `warden-admins=admin,warden-auditors=auditor`.
@@ -185,6 +199,19 @@ mod tests {
         assert!(Role::Onboarding.allows(Permission::Onboard));
         assert!(Role::Admin.allows(Permission::Onboard));
         assert!(!Role::Auditor.allows(Permission::Onboard));
+    }
+
+    #[test]
+    fn only_admins_onboard_outside_profiles_and_manage_them() {
+        use Permission::*;
+        assert!(
+            Role::Admin.allows(OnboardOutsideProfiles)
+                && Role::Admin.allows(ManageOnboardingProfiles)
+        );
+        for role in [Role::Onboarding, Role::Auditor] {
+            assert!(!role.allows(OnboardOutsideProfiles) && !role.allows(ManageOnboardingProfiles));
+            assert!(role.allows(ViewOnboardingProfiles));
+        }
     }
 
     #[test]

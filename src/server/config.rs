@@ -80,6 +80,13 @@ pub struct JobArgs {
         default_value = "iot-warden-onboarding-jobs"
     )]
     pub jobs_table: String,
+    /// DynamoDB table holding onboarding profiles (partition key `name`).
+    #[arg(
+        long,
+        env = "WARDEN_PROFILES_TABLE",
+        default_value = "iot-warden-onboarding-profiles"
+    )]
+    pub profiles_table: String,
     /// Calls per second for one AWS API, as API=N (repeat the flag, or separate with commas in
     /// the variable). Unset APIs keep AWS IoT Core's published default quotas.
     #[arg(
@@ -95,16 +102,24 @@ pub struct JobArgs {
 #[derive(Clone, Debug)]
 pub struct JobSettings {
     pub jobs_table: String,
+    pub profiles_table: String,
     pub limits: crate::domain::onboarding::pacing::RateLimits,
 }
 
 impl JobArgs {
     pub fn validate(self) -> Result<JobSettings, ConfigError> {
-        if !crate::domain::aws_names::is_valid_table_name(&self.jobs_table) {
-            return Err(ConfigError(format!(
-                "WARDEN_JOBS_TABLE (--jobs-table) = {:?} is not a valid DynamoDB table name (3–255 of a-z A-Z 0-9 _ - .).",
-                self.jobs_table
-            )));
+        for (setting, table) in [
+            ("WARDEN_JOBS_TABLE (--jobs-table)", &self.jobs_table),
+            (
+                "WARDEN_PROFILES_TABLE (--profiles-table)",
+                &self.profiles_table,
+            ),
+        ] {
+            if !crate::domain::aws_names::is_valid_table_name(table) {
+                return Err(ConfigError(format!(
+                    "{setting} = {table:?} is not a valid DynamoDB table name (3–255 of a-z A-Z 0-9 _ - .)."
+                )));
+            }
         }
         let rates: Vec<String> = self
             .rates
@@ -117,6 +132,7 @@ impl JobArgs {
             .map_err(ConfigError)?;
         Ok(JobSettings {
             jobs_table: self.jobs_table,
+            profiles_table: self.profiles_table,
             limits,
         })
     }

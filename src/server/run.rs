@@ -3,13 +3,16 @@
 
 use crate::server::auth::Oidc;
 use crate::server::auth::{rate_limit, SessionMemory};
-use crate::server::aws::{discover_data_endpoint, DynamoJobStore, SdkIot, SdkShadows};
+use crate::server::aws::{
+    discover_data_endpoint, DynamoJobStore, DynamoProfileStore, SdkIot, SdkShadows,
+};
 use crate::server::certificates::lifecycle::Lifecycle;
 use crate::server::certificates::Certificates;
 use crate::server::config::Config;
 use crate::server::http::router;
 use crate::server::inventory::Inventory;
 use crate::server::onboarding::bulk::{BulkOnboarding, DEFAULT_CONCURRENCY};
+use crate::server::onboarding::profiles::OnboardingProfiles;
 use crate::server::onboarding::provisioning::Provisioning;
 use crate::server::policies::Policies;
 use crate::server::state::AppState;
@@ -42,9 +45,18 @@ pub async fn build_state(
     let iot = Arc::new(SdkIot::new(&sdk));
     let shadows = Arc::new(SdkShadows::new(&sdk, data_endpoint.clone()));
     let store = Arc::new(DynamoJobStore::new(&sdk, config.jobs.jobs_table.clone()));
+    let profiles = Arc::new(OnboardingProfiles::new(
+        Arc::new(DynamoProfileStore::new(
+            &sdk,
+            config.jobs.profiles_table.clone(),
+        )),
+        iot.clone(),
+        iot.clone(),
+    ));
     let bulk = Arc::new(BulkOnboarding::new(
         iot.clone(),
         store,
+        profiles.clone(),
         &config.jobs.limits,
         DEFAULT_CONCURRENCY,
     ));
@@ -71,8 +83,9 @@ pub async fn build_state(
             iot.clone(),
             iot.clone(),
         )),
-        provisioning: Arc::new(Provisioning::new(iot)),
+        provisioning: Arc::new(Provisioning::new(iot, profiles.clone())),
         bulk,
+        profiles,
         runs: Arc::default(),
         budget: Arc::new(crate::server::budget::RequestBudget::per_minute(
             config.api_per_minute,

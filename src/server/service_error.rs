@@ -11,6 +11,10 @@ pub enum ServiceError {
     /// What the user asked for does not exist; the message names it as they did.
     #[error("{0}")]
     NotFound(String),
+    /// The user's role may not do this to this resource (a device outside their onboarding
+    /// profile); the message says what is outside.
+    #[error("{0}")]
+    Refused(String),
     /// An AWS call failed; its Display quotes the AWS request id, once, at the end.
     #[error(transparent)]
     Aws(#[from] AwsError),
@@ -24,6 +28,8 @@ pub enum ErrorKind {
     Invalid,
     /// What was asked for does not exist.
     NotFound,
+    /// The user may not do this (the role allows the function, not this input).
+    Refused,
     /// The console's AWS credentials may not do this.
     AccessDenied,
     /// AWS is still throttling after the SDK's retries.
@@ -42,6 +48,7 @@ impl ServiceError {
         match self {
             ServiceError::Invalid(_) => ErrorKind::Invalid,
             ServiceError::NotFound(_) => ErrorKind::NotFound,
+            ServiceError::Refused(_) => ErrorKind::Refused,
             ServiceError::Aws(a) => match a.kind {
                 AwsErrorKind::Invalid => ErrorKind::Invalid,
                 AwsErrorKind::NotFound => ErrorKind::NotFound,
@@ -57,7 +64,9 @@ impl ServiceError {
     /// id), so it gets its capital, and a full stop unless it says what does not exist.
     pub fn for_user(&self) -> String {
         match self {
-            ServiceError::Invalid(m) | ServiceError::NotFound(m) => m.clone(),
+            ServiceError::Invalid(m) | ServiceError::NotFound(m) | ServiceError::Refused(m) => {
+                m.clone()
+            }
             ServiceError::Aws(a) if a.kind == AwsErrorKind::NotFound => capitalized(&a.to_string()),
             ServiceError::Aws(a) => format!("{}.", capitalized(&a.to_string())),
         }
@@ -67,7 +76,7 @@ impl ServiceError {
     /// added back by Display, once, at the very end (see [`ServiceError::with_message`]).
     pub fn message(&self) -> &str {
         match self {
-            ServiceError::Invalid(m) | ServiceError::NotFound(m) => m,
+            ServiceError::Invalid(m) | ServiceError::NotFound(m) | ServiceError::Refused(m) => m,
             ServiceError::Aws(a) => &a.message,
         }
     }
@@ -77,6 +86,7 @@ impl ServiceError {
         match self {
             ServiceError::Invalid(_) => ServiceError::Invalid(message),
             ServiceError::NotFound(_) => ServiceError::NotFound(message),
+            ServiceError::Refused(_) => ServiceError::Refused(message),
             ServiceError::Aws(a) => ServiceError::Aws(AwsError { message, ..a }),
         }
     }

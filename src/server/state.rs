@@ -6,6 +6,7 @@ use crate::server::certificates::Certificates;
 use crate::server::config::Config;
 use crate::server::inventory::Inventory;
 use crate::server::onboarding::bulk::BulkOnboarding;
+use crate::server::onboarding::profiles::OnboardingProfiles;
 use crate::server::onboarding::provisioning::Provisioning;
 use crate::server::policies::Policies;
 use crate::server::runs::board::RunBoard;
@@ -24,6 +25,7 @@ pub struct AppState {
     pub provisioning: Arc<Provisioning>,
     pub lifecycle: Arc<Lifecycle>,
     pub bulk: Arc<BulkOnboarding>,
+    pub profiles: Arc<OnboardingProfiles>,
     /// Each user's server-function request budget.
     pub budget: Arc<crate::server::budget::RequestBudget>,
     /// Live status of wizard, rotation and removal runs, for polling pages.

@@ -171,6 +171,21 @@ def test_onboarding_jobs_table(seeded):
     assert ddb.scan(TableName="iot-warden-onboarding-jobs", Select="COUNT")["Count"] == 0
 
 
+def test_onboarding_profiles_table_with_the_demo_profile(seeded):
+    ddb = client("dynamodb", seeded["url"])
+    table = ddb.describe_table(TableName="iot-warden-onboarding-profiles")["Table"]
+    assert table["KeySchema"] == [{"AttributeName": "name", "KeyType": "HASH"}]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    item = ddb.get_item(TableName="iot-warden-onboarding-profiles",
+                        Key={"name": {"S": "industrial-sensor"}})["Item"]
+    profile = json.loads(item["profile"]["S"])
+    assert profile["name"] == "industrial-sensor"
+    assert profile["policies"] == ["RestrictiveSensorPolicy"]
+    assert profile["groups"] == ["IndustrialSensors"]
+    assert profile["thing_type"] == "IndustrialSensor"
+    assert item["version"]["N"] == "1"
+
+
 def test_jobs_table_name_comes_from_the_environment(seeded):
     output = seeded["seed"](WARDEN_JOBS_TABLE="other-onboarding-jobs")
     assert "table other-onboarding-jobs: created" in output

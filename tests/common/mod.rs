@@ -51,6 +51,28 @@ pub fn jobs_table() -> String {
     std::env::var("WARDEN_JOBS_TABLE").unwrap_or_else(|_| "iot-warden-onboarding-jobs".into())
 }
 
+/// The onboarding profiles' DynamoDB table the stack seeds (`WARDEN_PROFILES_TABLE`).
+pub fn profiles_table() -> String {
+    std::env::var("WARDEN_PROFILES_TABLE")
+        .unwrap_or_else(|_| "iot-warden-onboarding-profiles".into())
+}
+
+/// The onboarding profiles service over the real SDK, as the console builds it.
+pub fn profiles_service(
+    sdk: &aws_config::SdkConfig,
+) -> std::sync::Arc<iot_warden::server::onboarding::profiles::OnboardingProfiles> {
+    use iot_warden::server::aws::{DynamoProfileStore, SdkIot};
+    use std::sync::Arc;
+    let iot = Arc::new(SdkIot::new(sdk));
+    Arc::new(
+        iot_warden::server::onboarding::profiles::OnboardingProfiles::new(
+            Arc::new(DynamoProfileStore::new(sdk, profiles_table())),
+            iot.clone(),
+            iot,
+        ),
+    )
+}
+
 /// The bulk onboarding engine over the real SDK, as the console builds it, with `limits` and
 /// eight rows at a time.
 pub fn bulk_engine(
@@ -63,6 +85,7 @@ pub fn bulk_engine(
     iot_warden::server::onboarding::bulk::BulkOnboarding::new(
         iot,
         Arc::new(DynamoJobStore::new(sdk, jobs_table())),
+        profiles_service(sdk),
         limits,
         8,
     )

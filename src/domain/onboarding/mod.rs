@@ -11,6 +11,8 @@
 //! - `request`: the checks of one device's request (the wizard, and each bulk row).
 //! - `job`: a bulk job's rows and stages, its progress figures and the result CSV.
 //! - `provisioning`: one device's request, the AWS calls it makes, and what comes back.
+//! - `profile`: onboarding profiles, what a device registered within one gets, and the check
+//!   that a device fits its profile.
 //! - `pacing`: per-API token buckets and back-off for bulk jobs.
 
 pub mod columns;
@@ -20,6 +22,7 @@ pub mod csv_plan;
 pub mod job;
 pub mod pacing;
 pub mod plan;
+pub mod profile;
 pub mod provisioning;
 pub mod request;
 

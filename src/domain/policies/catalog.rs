@@ -15,8 +15,11 @@ pub const MAX_POLICY_VERSIONS: usize = 5;
 pub struct PolicyRow {
     pub name: String,
     pub default_version: Option<String>,
-    /// Principals the policy is attached to.
+    /// Principals the policy is attached to, counted up to [`crate::domain::bounded::MAX_LISTED`].
     pub targets: u32,
+    /// It is attached to more than `targets` principals.
+    #[serde(default)]
+    pub more_targets: bool,
     /// The most severe lint finding of the default version ("critical", "high", …), if any.
     pub worst_finding: Option<String>,
 }
@@ -46,6 +49,9 @@ pub struct PolicyDetail {
     /// Newest first.
     pub versions: Vec<PolicyVersionView>,
     pub targets: Vec<PolicyTarget>,
+    /// The policy has more targets than `targets` holds.
+    #[serde(default)]
+    pub targets_cut: bool,
 }
 
 impl PolicyDetail {

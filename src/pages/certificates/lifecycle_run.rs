@@ -117,7 +117,7 @@ fn RotatedBundle(outcome: RotationOutcome, keys: DeviceKeyPair) -> impl IntoView
     let (policies, who) = (outcome.policies.clone(), thing.clone());
     let summary = Resource::new(
         move || (policies.clone(), who.clone()),
-        |(p, t)| device_policy_summary(p, t),
+        |(p, t)| device_policy_summary(p, t, None),
     );
     let catalog = Resource::new(|| (), |_| onboarding_catalog());
     let (cert, name) = (outcome.certificate_pem.clone(), thing.clone());

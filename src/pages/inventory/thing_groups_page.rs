@@ -1,5 +1,6 @@
 use crate::api::inventory::list_thing_groups;
 use crate::components::{Loaded, RequireRole};
+use crate::domain::bounded::Bounded;
 use crate::domain::inventory::percent_encode;
 use crate::domain::inventory::ThingGroupRow;
 use leptos::prelude::*;
@@ -24,11 +25,14 @@ fn ThingGroupsView() -> impl IntoView {
     }
 }
 
-fn groups_table(groups: Vec<ThingGroupRow>) -> AnyView {
+fn groups_table(listed: Bounded<ThingGroupRow>) -> AnyView {
+    let cut = listed.note("thing groups");
+    let groups = listed.items;
     if groups.is_empty() {
         return view! { <p class="empty">"No thing groups are defined."</p> }.into_any();
     }
     view! {
+            {cut.map(|c| view! { <p class="notice" id="list-cut" role="status">{c}</p> })}
             <table id="thing-groups-table" class="data">
                 <thead><tr>
                     <th scope="col">"Name"</th><th scope="col">"Description"</th>

@@ -1,5 +1,6 @@
 use crate::api::policies::list_policies;
 use crate::components::{Loaded, RequireRole};
+use crate::domain::bounded::Bounded;
 use crate::domain::inventory::percent_encode;
 use crate::domain::policies::catalog::PolicyRow;
 use crate::domain::roles::Permission;
@@ -26,12 +27,15 @@ fn PoliciesView() -> impl IntoView {
     }
 }
 
-fn policies_table(rows: Vec<PolicyRow>) -> AnyView {
+fn policies_table(listed: Bounded<PolicyRow>) -> AnyView {
+    let cut = listed.note("policies");
+    let rows = listed.items;
     if rows.is_empty() {
         return view! { <p class="empty">"No policies exist in this account and region."</p> }
             .into_any();
     }
     view! {
+        {cut.map(|c| view! { <p class="notice" id="list-cut" role="status">{c}</p> })}
         <table id="policies-table" class="data">
             <thead><tr>
                 <th scope="col">"Name"</th><th scope="col">"Default version"</th>
@@ -47,7 +51,11 @@ fn policies_table(rows: Vec<PolicyRow>) -> AnyView {
                         <tr data-policy=p.name.clone()>
                             <th scope="row"><a href=format!("/policies/{}", percent_encode(&p.name))>{p.name.clone()}</a></th>
                             <td>{p.default_version.clone().unwrap_or_default()}</td>
-                            <td>{match p.targets { 1 => "1 certificate".to_string(), n => format!("{n} certificates") }}</td>
+                            <td>{match (p.targets, p.more_targets) {
+                                (n, true) => format!("{n} or more certificates"),
+                                (1, false) => "1 certificate".to_string(),
+                                (n, false) => format!("{n} certificates"),
+                            }}</td>
                             <td>{finding}</td>
                         </tr>
                     }

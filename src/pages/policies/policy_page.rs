@@ -105,7 +105,7 @@ fn PolicyDetailView(d: PolicyDetail, actions: Actions) -> impl IntoView {
         </WhenAllowed>
         <VersionsSection name=name.clone() versions=d.versions.clone() actions/>
         <DiffSection versions=d.versions.clone()/>
-        <TargetsSection targets=d.targets.clone()/>
+        <TargetsSection targets=d.targets.clone() cut=d.targets_cut/>
     }
 }
 
@@ -228,10 +228,16 @@ fn DiffSection(versions: Vec<PolicyVersionView>) -> impl IntoView {
 }
 
 #[component]
-fn TargetsSection(targets: Vec<PolicyTarget>) -> impl IntoView {
+fn TargetsSection(targets: Vec<PolicyTarget>, cut: bool) -> impl IntoView {
+    let note = crate::domain::bounded::Bounded {
+        items: targets.clone(),
+        cut,
+    }
+    .note("certificates");
     view! {
         <section id="targets">
             <h2>"Attached to"</h2>
+            {note.map(|n| view! { <p class="notice" id="targets-cut" role="status">{n}</p> })}
             {if targets.is_empty() {
                 view! { <p class="empty">"The policy is attached to no certificate: it grants nothing to anybody."</p> }.into_any()
             } else {

@@ -27,6 +27,16 @@ impl SessionUser {
     pub fn may(&self, permission: crate::domain::roles::Permission) -> bool {
         self.role.is_some_and(|r| r.allows(permission))
     }
+
+    /// How far this user's onboarding reaches: freely, or only within a profile.
+    pub fn onboarding_reach(&self) -> crate::domain::onboarding::profile::OnboardingReach {
+        use crate::domain::onboarding::profile::OnboardingReach;
+        if self.may(crate::domain::roles::Permission::OnboardOutsideProfiles) {
+            OnboardingReach::Free
+        } else {
+            OnboardingReach::ProfileOnly
+        }
+    }
 }
 
 /// The signed-in user, or `None`. A session older than `max_age` is destroyed here, so the

@@ -15,6 +15,8 @@ pub struct JobRecord {
     /// Unix seconds.
     pub created_at: i64,
     pub total: u32,
+    /// The onboarding profile every row must fit, checked again each time the job runs.
+    pub profile: Option<String>,
 }
 
 #[async_trait]

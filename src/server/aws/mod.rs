@@ -15,8 +15,11 @@
 //! - [`Provisioner`] (`provisioning`): the changes that create and remove a device.
 //!   Provisioning, lifecycle, certificates (status changes), bulk onboarding.
 //! - [`JobStore`] (`job_store`): bulk onboarding jobs, in DynamoDB. Bulk onboarding.
+//! - [`ProfileStore`] (`profile_store`): onboarding profiles, in DynamoDB. Onboarding
+//!   profiles, provisioning, bulk onboarding.
 //!
-//! `fake` (tests only) is one in-memory account implementing them all but [`JobStore`].
+//! `fake` (tests only) is one in-memory account implementing them all but [`JobStore`], and
+//! in-memory onboarding profiles.
 
 mod certificates;
 mod error;
@@ -25,6 +28,7 @@ pub(crate) mod fake;
 mod job_store;
 mod policies;
 mod principals;
+mod profile_store;
 mod provisioning;
 mod records;
 mod registry;
@@ -36,11 +40,12 @@ pub use error::{AwsError, AwsErrorKind};
 pub use job_store::{JobRecord, JobStore};
 pub use policies::PolicyStore;
 pub use principals::{certificate_id_of, Principals};
+pub use profile_store::{ProfileStore, Saved};
 pub use provisioning::{CreatedCertificate, CreatedKeys, CreatedThing, PrivateKeyPem, Provisioner};
 pub use records::{
     CertificateListing, CertificateRecord, Page, PolicyRecord, PolicySummary, PolicyVersionRecord,
     ThingFilter, ThingGroupRecord, ThingRecord, ThingTypeRecord, AWS_PAGE_SIZE,
 };
 pub use registry::ThingRegistry;
-pub use sdk::{discover_data_endpoint, DynamoJobStore, SdkIot, SdkShadows};
+pub use sdk::{discover_data_endpoint, DynamoJobStore, DynamoProfileStore, SdkIot, SdkShadows};
 pub use shadows::ShadowReader;

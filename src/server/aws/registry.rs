@@ -22,5 +22,8 @@ pub trait ThingRegistry: Send + Sync {
     /// Principal ARNs (certificates, Cognito identities) attached to the thing.
     async fn principals_of_thing(&self, name: &str) -> Result<Vec<String>, AwsError>;
     async fn list_thing_types(&self) -> Result<Vec<ThingTypeRecord>, AwsError>;
-    async fn list_thing_groups(&self) -> Result<Vec<ThingGroupRecord>, AwsError>;
+    /// At most `limit + 1` groups, each described (a call per group).
+    async fn list_thing_groups(&self, limit: usize) -> Result<Vec<ThingGroupRecord>, AwsError>;
+    /// At most `limit + 1` group names, from the listing alone.
+    async fn thing_group_names(&self, limit: usize) -> Result<Vec<String>, AwsError>;
 }

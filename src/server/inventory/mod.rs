@@ -2,6 +2,7 @@
 //! narrow traits of [`crate::server::aws`], and AWS records into the rows pages show.
 
 use crate::domain::aws_names::is_valid_aws_name;
+use crate::domain::bounded::{Bounded, MAX_LISTED};
 use crate::domain::certificates::facts::{days_between, parse_certificate_pem, rfc3339};
 use crate::domain::inventory::{
     pretty_json, sorted_pairs, CertificateDetail, CertificateSummary, DeviceDetail, DevicePage,
@@ -298,19 +299,23 @@ impl Inventory {
             .collect())
     }
 
-    pub async fn thing_groups(&self) -> Result<Vec<ThingGroupRow>, ServiceError> {
-        Ok(self
-            .things
-            .list_thing_groups()
-            .await?
-            .into_iter()
-            .map(|g| ThingGroupRow {
-                attributes: sorted_pairs(&g.attributes),
-                name: g.name,
-                description: g.description,
-                parent: g.parent,
-            })
-            .collect())
+    /// The first [`MAX_LISTED`] thing groups (each is a call of its own), and whether there
+    /// are more.
+    pub async fn thing_groups(&self) -> Result<Bounded<ThingGroupRow>, ServiceError> {
+        let groups = Bounded::of(self.things.list_thing_groups(MAX_LISTED).await?, MAX_LISTED);
+        Ok(Bounded {
+            items: groups
+                .items
+                .into_iter()
+                .map(|g| ThingGroupRow {
+                    attributes: sorted_pairs(&g.attributes),
+                    name: g.name,
+                    description: g.description,
+                    parent: g.parent,
+                })
+                .collect(),
+            cut: groups.cut,
+        })
     }
 }
 

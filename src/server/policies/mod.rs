@@ -2,6 +2,7 @@
 //! simulator and the impact preview need from the registry.
 
 use crate::domain::aws_names::{is_valid_aws_name, is_valid_policy_name};
+use crate::domain::bounded::{Bounded, MAX_LISTED};
 use crate::domain::certificates::facts::rfc3339;
 use crate::domain::certificates::status::CertificateStatus;
 use crate::domain::certificates::variables::certificate_policy_variables;
@@ -87,14 +88,15 @@ impl Policies {
         }
     }
 
-    /// Every policy with its default version, target count and worst lint finding.
-    pub async fn list(&self) -> Result<Vec<PolicyRow>, ServiceError> {
-        let summaries = self.store.list_policies().await?;
-        let rows: Vec<Option<PolicyRow>> = stream::iter(summaries)
+    /// The policies (the first [`MAX_LISTED`]: each row costs two calls) with their default
+    /// version, target count (counted up to [`MAX_LISTED`]) and worst lint finding.
+    pub async fn list(&self) -> Result<Bounded<PolicyRow>, ServiceError> {
+        let summaries = Bounded::of(self.store.list_policies(MAX_LISTED).await?, MAX_LISTED);
+        let rows: Vec<Option<PolicyRow>> = stream::iter(summaries.items)
             .map(|s| async move {
                 let fetched = futures::try_join!(
                     self.certs.get_policy(&s.name),
-                    self.store.targets_of_policy(&s.name)
+                    self.store.targets_of_policy(&s.name, MAX_LISTED)
                 );
                 let (policy, targets) = match fetched {
                     Ok(both) => both,
@@ -106,17 +108,22 @@ impl Policies {
                     .ok()
                     .and_then(|p| lint(&p).into_iter().map(|f| f.severity).max())
                     .map(|s| s.to_string());
+                let targets = Bounded::of(targets, MAX_LISTED);
                 Ok::<_, ServiceError>(Some(PolicyRow {
                     name: s.name,
                     default_version: policy.default_version,
-                    targets: targets.len() as u32,
+                    targets: targets.items.len() as u32,
+                    more_targets: targets.cut,
                     worst_finding,
                 }))
             })
             .buffered(CONCURRENCY)
             .try_collect()
             .await?;
-        Ok(rows.into_iter().flatten().collect())
+        Ok(Bounded {
+            items: rows.into_iter().flatten().collect(),
+            cut: summaries.cut,
+        })
     }
 
     /// A policy with the document of every version and the principals and things it reaches.
@@ -125,9 +132,12 @@ impl Policies {
         let (arn, versions, targets) = futures::try_join!(
             self.store.policy_arn(name),
             self.store.list_policy_versions(name),
-            self.store.targets_of_policy(name),
+            self.store.targets_of_policy(name, MAX_LISTED),
         )
         .or_not_found(|| no_such_policy(name))?;
+        // Each target costs a call (its things): the first MAX_LISTED, and the page says so.
+        let targets = Bounded::of(targets, MAX_LISTED);
+        let targets_cut = targets.cut;
         let mut versions: Vec<PolicyVersionView> = stream::iter(versions)
             .map(|v| async move {
                 let document = self
@@ -145,7 +155,7 @@ impl Policies {
             .try_collect()
             .await?;
         versions.sort_by_key(|v| std::cmp::Reverse(v.id.parse::<u64>().unwrap_or(0)));
-        let targets = stream::iter(targets)
+        let targets = stream::iter(targets.items)
             .map(|principal| async move {
                 let things = self.principals.things_of_principal(&principal).await?;
                 Ok::<_, AwsError>(PolicyTarget {
@@ -162,6 +172,7 @@ impl Policies {
             arn,
             versions,
             targets,
+            targets_cut,
         })
     }
 
@@ -301,9 +312,13 @@ impl Policies {
         let (current, arn, targets) = futures::try_join!(
             self.certs.get_policy(name),
             self.store.policy_arn(name),
-            self.store.targets_of_policy(name),
+            self.store.targets_of_policy(name, MAX_IMPACT_DEVICES),
         )
         .or_not_found(|| no_such_policy(name))?;
+        // Two calls per target: no more targets than devices the preview takes.
+        let targets = Bounded::of(targets, MAX_IMPACT_DEVICES);
+        let targets_cut = targets.cut;
+        let targets = targets.items;
         let current = parse_policy(&current.document)
             .map(|p| p.document)
             .map_err(|_| {
@@ -332,7 +347,7 @@ impl Policies {
                 devices.entry(t).or_default().extend(others.iter().cloned());
             }
         }
-        let truncated = devices.len() > MAX_IMPACT_DEVICES;
+        let truncated = targets_cut || devices.len() > MAX_IMPACT_DEVICES;
         let other_names: BTreeSet<String> = devices.values().flatten().cloned().collect();
         let others: BTreeMap<String, PolicyDocument> = stream::iter(other_names)
             .map(|n| async move {
@@ -396,13 +411,51 @@ mod tests {
         fake.after_call("ListPolicies", |a| a.policies.retain(|p| p.name != "Gone"));
         let policies = Policies::new(fake.clone(), fake.clone(), fake.clone(), fake.clone());
         let rows = policies.list().await.expect("the list survives the race");
-        let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+        let names: Vec<&str> = rows.items.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, vec!["A"]);
-        assert_eq!(rows[0].targets, 1);
+        assert_eq!(
+            (rows.items[0].targets, rows.items[0].more_targets),
+            (1, false)
+        );
+        assert!(!rows.cut);
         assert!(
             fake.calls().contains(&"GetPolicy Gone".to_string()),
             "Gone was listed, then read: {:?}",
             fake.calls()
         );
+    }
+
+    /// Security review finding 4: each row costs two calls, each target of a policy one, so
+    /// the list stops at MAX_LISTED policies and counts targets up to MAX_LISTED, and says so.
+    #[tokio::test]
+    async fn the_list_and_the_targets_are_bounded_and_say_so() {
+        let names: Vec<String> = (0..=MAX_LISTED).map(|i| format!("P{i:05}")).collect();
+        let mut account = Account::default();
+        for n in &names {
+            account = account.with_policy(n, crate::server::aws::fake::POLICY_DOCUMENT);
+        }
+        for i in 0..=MAX_LISTED as u32 {
+            account = account.with_policy_on("P00000", &arn_of(&cert_id(i + 1)));
+        }
+        let fake = Arc::new(Fake::new(account));
+        let policies = Policies::new(fake.clone(), fake.clone(), fake.clone(), fake.clone());
+        let rows = policies.list().await.unwrap();
+        assert!(rows.cut);
+        assert_eq!(rows.items.len(), MAX_LISTED);
+        assert_eq!(
+            fake.count("GetPolicy"),
+            MAX_LISTED,
+            "no read past the limit"
+        );
+        let first = &rows.items[0];
+        assert_eq!(
+            (first.targets as usize, first.more_targets),
+            (MAX_LISTED, true)
+        );
+
+        let detail = policies.detail("P00000").await.unwrap();
+        assert!(detail.targets_cut);
+        assert_eq!(detail.targets.len(), MAX_LISTED);
+        assert_eq!(fake.count("ListPrincipalThings"), MAX_LISTED);
     }
 }

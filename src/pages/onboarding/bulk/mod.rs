@@ -1,5 +1,5 @@
 //! Bulk onboarding (`/onboard/bulk`, onboarding staff and admins): a CSV checked in this
-//! browser against the account, key pairs made here for rows without a CSR (downloaded before
+//! browser against the account and the chosen onboarding profile, key pairs made here for rows without a CSR (downloaded before
 //! anything starts), then a server-side job with live progress, cancel and a result file.
 //! `?job=ID` shows a job's progress (after a reload, or from the list of recent jobs).
 
@@ -37,6 +37,8 @@ fn BulkView() -> impl IntoView {
     view! {
         <h1>"Bulk onboarding"</h1>
         <p class="muted">
+            "Choose the onboarding profile the devices are made within: its thing type, groups and "
+            "policies fill the cells you leave empty, and a row asking for anything else is refused. "
             "Upload a CSV with a header row: " <code>"thingName"</code> " (required), "
             <code>"thingType"</code> ", " <code>"groups"</code> " and " <code>"policies"</code>
             " (separated by ;), " <code>"csr"</code> " (PEM, optional) and one "

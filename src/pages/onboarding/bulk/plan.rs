@@ -1,7 +1,8 @@
 //! Upload and check: the CSV is planned here, in the browser, against the account's types,
-//! groups and policies and the names already taken (asked in chunks, with progress). Nothing
-//! can start until the file is clean or its bad rows are left out, and until the keys made
-//! here are downloaded.
+//! groups and policies and the names already taken (asked in chunks, with progress), then
+//! within the chosen onboarding profile (its type, groups and policies fill empty cells; a
+//! row outside it has problems). Nothing can start until the file is clean or its bad rows
+//! are left out, and until the keys made here are downloaded.
 
 use super::keys::{KeyMaker, MadeKeys};
 use crate::api::onboarding::{start_bulk_job, taken_thing_names, OnboardingChoices};
@@ -11,6 +12,7 @@ use crate::components::ErrorBox;
 use crate::domain::aws_names::check_thing_name;
 use crate::domain::onboarding::job::BulkRow;
 use crate::domain::onboarding::{plan_csv, OnboardPlan, RowStatus};
+use crate::pages::onboarding::profile_choice::{chosen_profile, ProfileChoice};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -33,6 +35,9 @@ pub(super) fn Upload(
     let starting = RwSignal::new(false);
     let start_error: RwSignal<Option<ApiError>> = RwSignal::new(None);
     let existing = choices.existing.clone();
+    let chosen: RwSignal<Option<String>> = RwSignal::new(None);
+    let profiles = choices.profiles.clone();
+    let free_choice = choices.free_choice;
 
     let on_file = move |ev| {
         let mut existing = existing.clone();
@@ -75,9 +80,17 @@ pub(super) fn Upload(
         });
     };
 
+    // The plan within the chosen profile, recomputed when another profile is chosen.
+    let fitted = Memo::new(move |_| {
+        let profile = chosen_profile(&profiles, chosen.get().as_deref());
+        plan.get().map(|p| match profile {
+            Some(profile) => profile.fit_plan(p),
+            None => p,
+        })
+    });
     // What would run: the plan, or the plan without its bad rows when the user agreed.
     let effective = Memo::new(move |_| {
-        plan.get().map(|p| {
+        fitted.get().map(|p| {
             if exclude.get() {
                 p.without_bad_rows()
             } else {
@@ -97,6 +110,9 @@ pub(super) fn Upload(
             .unwrap_or_default()
     });
     let blocker = Memo::new(move |_| -> Option<String> {
+        if !free_choice && chosen.get().is_none() {
+            return Some("Choose the onboarding profile the devices are made within.".into());
+        }
         let p = effective.get()?;
         if !p.file_problems.is_empty() {
             return Some("Fix the file's problems first.".into());
@@ -146,7 +162,7 @@ pub(super) fn Upload(
         start_error.set(None);
         let navigate = navigate.clone();
         spawn_local(async move {
-            match start_bulk_job(rows).await {
+            match start_bulk_job(rows, chosen.get_untracked()).await {
                 Ok(status) => {
                     started.set(Some(status.id.clone()));
                     navigate(
@@ -163,7 +179,9 @@ pub(super) fn Upload(
         });
     };
 
+    let (choice_profiles, free_choice_shown) = (choices.profiles.clone(), free_choice);
     view! {
+        <ProfileChoice profiles=choice_profiles free_choice=free_choice_shown chosen/>
         <div class="field">
             <label for="bulk-file">"Devices CSV"</label>
             <input id="bulk-file" type="file" accept=".csv,text/csv" on:change=on_file/>
@@ -172,7 +190,7 @@ pub(super) fn Upload(
             <p id="name-check" class="loading" role="status">{format!("Checking names against AWS: {done} of {total}…")}</p>
         })}
         {move || problem.get().map(|p| view! { <p class="problem" role="alert">{p}</p> })}
-        {move || plan.get().map(|p| view! { <PlanView plan=p file=file_name.get().unwrap_or_default() exclude/> })}
+        {move || fitted.get().map(|p| view! { <PlanView plan=p file=file_name.get().unwrap_or_default() exclude/> })}
         {move || (!needing_keys.get().is_empty()).then(|| view! { <KeyMaker things=needing_keys.into() keys/> })}
         {move || { let start = start.clone(); plan.get().is_some().then(|| view! {
             <div class="wizard-nav">

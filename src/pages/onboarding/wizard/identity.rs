@@ -4,18 +4,32 @@
 use super::{AttributeRow, Problems, Wizard};
 use crate::api::onboarding::{check_new_thing_name, OnboardingChoices};
 use crate::api::ApiError;
+use crate::domain::onboarding::profile::{OnboardingProfile, StoredProfile};
 use crate::domain::onboarding::provisioning::{CertificateSource, ProvisionRequest};
 use crate::domain::onboarding::request_problems;
+use crate::pages::onboarding::profile_choice::{chosen_profile, ProfileChoice};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// The identity fields' problems, as the request checks see them.
-fn identity_problems(w: &Wizard) -> Vec<String> {
+/// The identity fields' problems, as the request checks (and the chosen profile) see them.
+fn identity_problems(w: &Wizard, profiles: &[StoredProfile], free_choice: bool) -> Vec<String> {
     let mut req: ProvisionRequest = w.request();
     // Only this step's fields: no certificate or policy yet.
     req.certificate = CertificateSource::AwsGenerated;
     req.policies.clear();
     let mut problems = request_problems(&req, 0);
+    match chosen_profile(profiles, w.profile.get().as_deref()) {
+        Some(profile) => {
+            // The policies come from the profile in step 3.
+            req.policies = profile.policies.clone();
+            problems.extend(profile.differences((&req).into()));
+        }
+        None if !free_choice => problems.insert(
+            0,
+            "Choose the onboarding profile the device is made within.".into(),
+        ),
+        None => {}
+    }
     if w.attributes
         .get()
         .iter()
@@ -32,14 +46,17 @@ fn identity_problems(w: &Wizard) -> Vec<String> {
 
 #[component]
 pub(super) fn IdentityStep(w: Wizard, choices: OnboardingChoices) -> impl IntoView {
+    let (profiles, free_choice) = (choices.profiles.clone(), choices.free_choice);
     // Read every field so the check re-runs on any edit.
     let problems = Signal::derive(move || {
         w.name.track();
         w.thing_type.track();
         w.attributes.track();
         w.groups.track();
-        identity_problems(&w)
+        identity_problems(&w, &profiles, free_choice)
     });
+    let bound = Signal::derive(move || w.profile.get().is_some());
+    let apply = Callback::new(move |profile: Option<OnboardingProfile>| apply_profile(&w, profile));
     let touched = RwSignal::new(false);
     let checking = RwSignal::new(false);
     let taken: RwSignal<Option<ApiError>> = RwSignal::new(None);
@@ -75,6 +92,7 @@ pub(super) fn IdentityStep(w: Wizard, choices: OnboardingChoices) -> impl IntoVi
     let groups = choices.existing.thing_groups.clone();
     view! {
         <h2>"Identity"</h2>
+        <ProfileChoice profiles=choices.profiles.clone() free_choice=choices.free_choice chosen=w.profile on_choose=apply/>
         <div class="field">
             <label for="thing-name">"Thing name"</label>
             <input id="thing-name" type="text" autocomplete="off" required
@@ -84,7 +102,7 @@ pub(super) fn IdentityStep(w: Wizard, choices: OnboardingChoices) -> impl IntoVi
         </div>
         <div class="field">
             <label for="thing-type">"Thing type"</label>
-            <select id="thing-type" on:change=move |ev| w.thing_type.set(event_target_value(&ev))>
+            <select id="thing-type" disabled=move || bound.get() on:change=move |ev| w.thing_type.set(event_target_value(&ev))>
                 <option value="" selected=move || w.thing_type.get().is_empty()>"(none: at most 3 attributes)"</option>
                 {types.into_iter().map(|t| {
                     let (v, label) = (t.clone(), t.clone());
@@ -108,7 +126,7 @@ pub(super) fn IdentityStep(w: Wizard, choices: OnboardingChoices) -> impl IntoVi
                 let (checked, toggle) = (g.clone(), g.clone());
                 view! {
                     <label class="check">
-                        <input type="checkbox" name="group" value=g.clone()
+                        <input type="checkbox" name="group" value=g.clone() disabled=move || bound.get()
                             prop:checked=move || w.groups.get().contains(&checked)
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
@@ -127,6 +145,29 @@ pub(super) fn IdentityStep(w: Wizard, choices: OnboardingChoices) -> impl IntoVi
         </div>
     }
     .into_any()
+}
+
+/// A chosen profile sets the type, groups and policies, and adds a row for each required
+/// attribute the device does not have yet. Choosing none (admins) leaves them to pick.
+fn apply_profile(w: &Wizard, profile: Option<OnboardingProfile>) {
+    let Some(p) = profile else {
+        return;
+    };
+    w.thing_type.set(p.thing_type.clone().unwrap_or_default());
+    w.groups.set(p.groups.clone());
+    w.policies.set(p.policies.clone());
+    w.attributes.update(|rows| {
+        for name in &p.required_attributes {
+            if !rows.iter().any(|r| r.name.trim() == name) {
+                let id = rows.iter().map(|r| r.id + 1).max().unwrap_or(0);
+                rows.push(AttributeRow {
+                    id,
+                    name: name.clone(),
+                    value: String::new(),
+                });
+            }
+        }
+    });
 }
 
 #[component]

@@ -1,5 +1,6 @@
-//! The single-device wizard (`/onboard`, onboarding staff and admins): identity →
-//! certificate → policies → review and create → bundle. Each step checks its fields before
+//! The single-device wizard (`/onboard`, onboarding staff and admins): identity (within an
+//! onboarding profile, which sets the type, groups and policies) → certificate → policies →
+//! review and create → bundle. Each step checks its fields before
 //! the next opens; Back is always there until the device exists. The state lives in
 //! [`Wizard`], one set of signals the step components share.
 
@@ -53,6 +54,9 @@ pub struct AttributeRow {
 #[derive(Clone, Copy)]
 pub struct Wizard {
     pub step: RwSignal<u8>,
+    /// The onboarding profile the device is made within; `None` only for an admin choosing
+    /// freely.
+    pub profile: RwSignal<Option<String>>,
     pub name: RwSignal<String>,
     pub thing_type: RwSignal<String>,
     pub attributes: RwSignal<Vec<AttributeRow>>,
@@ -72,6 +76,7 @@ impl Wizard {
     fn new() -> Wizard {
         Wizard {
             step: RwSignal::new(1),
+            profile: RwSignal::new(None),
             name: RwSignal::new(String::new()),
             thing_type: RwSignal::new(String::new()),
             attributes: RwSignal::new(Vec::new()),

@@ -11,16 +11,23 @@ use leptos::prelude::*;
 pub(super) fn PolicyStep(w: Wizard, choices: OnboardingChoices) -> impl IntoView {
     let problems: RwSignal<Vec<String>> = RwSignal::new(vec![]);
     let summary = Resource::new(
-        move || (w.policies.get(), w.name.get_untracked()),
-        |(policies, thing)| async move {
+        move || {
+            (
+                w.policies.get(),
+                w.name.get_untracked(),
+                w.profile.get_untracked(),
+            )
+        },
+        |(policies, thing, profile)| async move {
             if policies.is_empty() {
                 return Ok(None);
             }
-            device_policy_summary(policies, thing.trim().to_string())
+            device_policy_summary(policies, thing.trim().to_string(), profile)
                 .await
                 .map(Some)
         },
     );
+    let bound = w.profile.get_untracked();
     let next = move |_| {
         if w.policies.get_untracked().is_empty() {
             problems.set(vec![
@@ -31,17 +38,23 @@ pub(super) fn PolicyStep(w: Wizard, choices: OnboardingChoices) -> impl IntoView
         problems.set(vec![]);
         w.step.set(4);
     };
-    let policies = choices.existing.policies.clone();
+    // Within a profile, its policies and no others (the server refuses any other).
+    let policies: Vec<String> = match &bound {
+        Some(_) => w.policies.get_untracked(),
+        None => choices.existing.policies.iter().cloned().collect(),
+    };
+    let fixed = bound.is_some();
     view! {
         <h2>"Policies"</h2>
         <fieldset class="policies">
             <legend>"Policies attached to the device's certificate"</legend>
+            {bound.map(|p| view! { <p class="hint" id="policies-from-profile">{format!("Set by the onboarding profile {p}.")}</p> })}
             {if policies.is_empty() { Some(view! { <p class="muted">"The account has no policies yet; an admin must create one first."</p> }) } else { None }}
             {policies.into_iter().map(|p| {
                 let (checked, toggle) = (p.clone(), p.clone());
                 view! {
                     <label class="check">
-                        <input type="checkbox" name="policy" value=p.clone()
+                        <input type="checkbox" name="policy" value=p.clone() disabled=fixed
                             prop:checked=move || w.policies.get().contains(&checked)
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);

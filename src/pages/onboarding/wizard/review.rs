@@ -27,8 +27,12 @@ pub(super) fn ReviewStep(w: Wizard) -> impl IntoView {
         run.set(LiveRun::planned(&request));
         let run_id = random_id("run");
         spawn_local(async move {
-            let result =
-                with_live_steps(run_id.clone(), run, provision_device(run_id, request)).await;
+            let result = with_live_steps(
+                run_id.clone(),
+                run,
+                provision_device(run_id, request, w.profile.get_untracked()),
+            )
+            .await;
             match result {
                 Ok(outcome) => {
                     w.outcome.set(Some(outcome));
@@ -66,6 +70,7 @@ pub(super) fn ReviewStep(w: Wizard) -> impl IntoView {
     view! {
         <h2>"Review and create"</h2>
         <dl id="review" class="facts">
+            <dt>"Onboarding profile"</dt><dd>{w.profile.get_untracked().unwrap_or_else(|| "none (chosen freely)".into())}</dd>
             <dt>"Thing"</dt><dd>{request.thing_name.clone()}</dd>
             <dt>"Thing type"</dt><dd>{request.thing_type.clone().unwrap_or_else(|| "none".into())}</dd>
             <dt>"Attributes"</dt><dd>{if attributes.is_empty() { "none".to_string() } else { attributes }}</dd>

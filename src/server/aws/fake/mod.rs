@@ -12,6 +12,8 @@
 //!   deleting what does not exist are NotFound. Listings page like AWS, [`Fake::page_size`]
 //!   items a page, so a test with a small page crosses many.
 //!
+//! `profiles`: onboarding profiles in memory ([`MemoryProfiles`], a ProfileStore).
+//!
 //! Every call is logged by its AWS operation name (`calls`, `changes`, `count`). A test can
 //! make call N of an operation fail (`fail_call`, `throttle_call`, `fail_every_call`), let
 //! someone else change the account just before or after a call (`before_call`, `after_call`),
@@ -22,6 +24,7 @@
 mod account;
 mod certificates;
 mod policies;
+mod profiles;
 mod provisioning;
 mod registry;
 mod tests;
@@ -29,6 +32,7 @@ mod tests;
 pub use account::{
     arn_of, cert_id, thing_arn, Account, Certificate, Snapshot, Thing, POLICY_DOCUMENT,
 };
+pub use profiles::MemoryProfiles;
 pub use provisioning::{AWS_MADE_PEM, AWS_MADE_PRIVATE_KEY, SIGNED_PEM};
 
 use crate::server::aws::{certificate_id_of, AwsError, AwsErrorKind, Page, AWS_PAGE_SIZE};

@@ -12,11 +12,12 @@ const MAX_VERSIONS: usize = 5;
 
 #[async_trait]
 impl PolicyStore for Fake {
-    async fn list_policies(&self) -> Result<Vec<PolicySummary>, AwsError> {
+    async fn list_policies(&self, limit: usize) -> Result<Vec<PolicySummary>, AwsError> {
         self.read("ListPolicies", String::new(), |i| {
             Ok(i.account
                 .policies
                 .iter()
+                .take(limit.saturating_add(1))
                 .map(|p| PolicySummary {
                     name: p.name.clone(),
                     arn: policy_arn(&p.name),
@@ -134,13 +135,14 @@ impl PolicyStore for Fake {
         .await
     }
 
-    async fn targets_of_policy(&self, name: &str) -> Result<Vec<String>, AwsError> {
+    async fn targets_of_policy(&self, name: &str, limit: usize) -> Result<Vec<String>, AwsError> {
         self.read("ListTargetsForPolicy", name.into(), |i| {
             i.account.policy(name)?;
             Ok(i.account
                 .policy_attachments
                 .iter()
                 .filter(|(p, _)| p == name)
+                .take(limit.saturating_add(1))
                 .map(|(_, principal)| principal.clone())
                 .collect())
         })

@@ -97,9 +97,26 @@ impl ThingRegistry for Fake {
         .await
     }
 
-    async fn list_thing_groups(&self) -> Result<Vec<ThingGroupRecord>, AwsError> {
+    async fn list_thing_groups(&self, limit: usize) -> Result<Vec<ThingGroupRecord>, AwsError> {
         self.read("ListThingGroups", String::new(), |i| {
-            Ok(i.account.groups.clone())
+            Ok(i.account
+                .groups
+                .iter()
+                .take(limit.saturating_add(1))
+                .cloned()
+                .collect())
+        })
+        .await
+    }
+
+    async fn thing_group_names(&self, limit: usize) -> Result<Vec<String>, AwsError> {
+        self.read("ListThingGroups", String::new(), |i| {
+            Ok(i.account
+                .groups
+                .iter()
+                .take(limit.saturating_add(1))
+                .map(|g| g.name.clone())
+                .collect())
         })
         .await
     }

@@ -181,20 +181,27 @@ impl ThingRegistry for SdkIot {
         Ok(types)
     }
 
-    async fn list_thing_groups(&self) -> Result<Vec<ThingGroupRecord>, AwsError> {
-        let pages: Vec<_> = self
-            .client
-            .list_thing_groups()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(e, "list thing groups", "the thing groups"))?;
-        let names: Vec<String> = pages
-            .iter()
-            .flat_map(|p| p.thing_groups())
-            .filter_map(|g| g.group_name().map(str::to_string))
-            .collect();
+    async fn thing_group_names(&self, limit: usize) -> Result<Vec<String>, AwsError> {
+        let mut pages = self.client.list_thing_groups().into_paginator().send();
+        let mut names: Vec<String> = Vec::new();
+        while names.len() <= limit {
+            let Some(page) = pages.next().await else {
+                break;
+            };
+            let page =
+                page.map_err(|e| AwsError::from_sdk(e, "list thing groups", "the thing groups"))?;
+            names.extend(
+                page.thing_groups()
+                    .iter()
+                    .filter_map(|g| g.group_name().map(str::to_string)),
+            );
+        }
+        names.truncate(limit.saturating_add(1));
+        Ok(names)
+    }
+
+    async fn list_thing_groups(&self, limit: usize) -> Result<Vec<ThingGroupRecord>, AwsError> {
+        let names = self.thing_group_names(limit).await?;
         // ListThingGroups carries names only; the description and parent need a describe each.
         let mut groups: Vec<ThingGroupRecord> = stream::iter(names)
             .map(|name| async move {

@@ -68,14 +68,18 @@ fn unreadable(id: &str, what: &str) -> AwsError {
 }
 
 fn meta_item(job: &JobRecord) -> Item {
-    HashMap::from([
+    let mut item = HashMap::from([
         ("job".to_string(), s(&job.id)),
         ("item".to_string(), s(META)),
         ("state".to_string(), s(job.state.as_str())),
         ("created_by".to_string(), s(&job.created_by)),
         ("created_at".to_string(), n(job.created_at)),
         ("total".to_string(), n(job.total)),
-    ])
+    ]);
+    if let Some(profile) = &job.profile {
+        item.insert("profile".to_string(), s(profile));
+    }
+    item
 }
 
 fn meta_from(item: &Item) -> Option<JobRecord> {
@@ -85,6 +89,7 @@ fn meta_from(item: &Item) -> Option<JobRecord> {
         created_by: get_s(item, "created_by").unwrap_or_default(),
         created_at: get_n(item, "created_at").unwrap_or(0),
         total: u32::try_from(get_n(item, "total")?).ok()?,
+        profile: get_s(item, "profile"),
     })
 }
 
@@ -397,7 +402,13 @@ mod tests {
             created_by: "onboarder".into(),
             created_at: 5,
             total: 3,
+            profile: None,
         };
-        assert_eq!(meta_from(&meta_item(&job)), Some(job));
+        assert_eq!(meta_from(&meta_item(&job)), Some(job.clone()));
+        let bound = JobRecord {
+            profile: Some("sensor".into()),
+            ..job
+        };
+        assert_eq!(meta_from(&meta_item(&bound)), Some(bound));
     }
 }

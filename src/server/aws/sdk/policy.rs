@@ -11,23 +11,22 @@ fn subject(name: &str) -> String {
 
 #[async_trait]
 impl PolicyStore for SdkIot {
-    async fn list_policies(&self) -> Result<Vec<PolicySummary>, AwsError> {
-        let pages: Vec<_> = self
-            .client
-            .list_policies()
-            .into_paginator()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(e, "list policies", "the policies"))?;
-        let mut out: Vec<PolicySummary> = pages
-            .iter()
-            .flat_map(|p| p.policies())
-            .map(|p| PolicySummary {
+    async fn list_policies(&self, limit: usize) -> Result<Vec<PolicySummary>, AwsError> {
+        let mut pages = self.client.list_policies().into_paginator().send();
+        let mut out: Vec<PolicySummary> = Vec::new();
+        // Pages until one more than the limit: the caller learns there are more, and no
+        // more pages are read than that.
+        while out.len() <= limit {
+            let Some(page) = pages.next().await else {
+                break;
+            };
+            let page = page.map_err(|e| AwsError::from_sdk(e, "list policies", "the policies"))?;
+            out.extend(page.policies().iter().map(|p| PolicySummary {
                 name: p.policy_name().unwrap_or_default().to_string(),
                 arn: p.policy_arn().unwrap_or_default().to_string(),
-            })
-            .collect();
+            }));
+        }
+        out.truncate(limit.saturating_add(1));
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
@@ -126,19 +125,23 @@ impl PolicyStore for SdkIot {
         Ok(())
     }
 
-    async fn targets_of_policy(&self, name: &str) -> Result<Vec<String>, AwsError> {
-        let pages: Vec<_> = self
+    async fn targets_of_policy(&self, name: &str, limit: usize) -> Result<Vec<String>, AwsError> {
+        let mut pages = self
             .client
             .list_targets_for_policy()
             .policy_name(name)
             .into_paginator()
-            .send()
-            .try_collect()
-            .await
-            .map_err(|e| AwsError::from_sdk(e, "list the policy's targets", &subject(name)))?;
-        Ok(pages
-            .iter()
-            .flat_map(|p| p.targets().iter().cloned())
-            .collect())
+            .send();
+        let mut out = Vec::new();
+        while out.len() <= limit {
+            let Some(page) = pages.next().await else {
+                break;
+            };
+            let page = page
+                .map_err(|e| AwsError::from_sdk(e, "list the policy's targets", &subject(name)))?;
+            out.extend(page.targets().iter().cloned());
+        }
+        out.truncate(limit.saturating_add(1));
+        Ok(out)
     }
 }

@@ -4,8 +4,10 @@
 
 use super::BulkOnboarding;
 use crate::domain::aws_names::check_policy_name;
+use crate::domain::bounded::MAX_NAMES;
 use crate::domain::onboarding::pacing::Api;
 use crate::domain::onboarding::plan::Existing;
+use crate::domain::onboarding::profile::OnboardingReach;
 use crate::domain::policies::summary::{summarize, PolicySummary};
 use crate::server::service_error::ServiceError;
 use futures::{StreamExt, TryStreamExt};
@@ -19,22 +21,27 @@ impl BulkOnboarding {
     pub async fn catalog(&self) -> Result<Existing, ServiceError> {
         let (types, groups, policies) = futures::try_join!(
             self.registry.list_thing_types(),
-            self.registry.list_thing_groups(),
-            self.policies.list_policies(),
+            self.registry.thing_group_names(MAX_NAMES),
+            self.policies.list_policies(MAX_NAMES),
         )?;
         Ok(Existing {
             things: BTreeSet::new(),
             thing_types: types.into_iter().map(|t| t.name).collect(),
-            thing_groups: groups.into_iter().map(|g| g.name).collect(),
+            thing_groups: groups.into_iter().collect(),
             policies: policies.into_iter().map(|p| p.name).collect(),
         })
     }
 
-    /// What `policies` let a device named `thing` do: the wizard's policy step.
+    /// What `policies` let a device named `thing` do: the wizard's policy step. Within a
+    /// profile (one `chosen`, or any for a `reach` that needs one), only the profile's
+    /// policies: the summary tells what a policy allows, which onboarding staff may not
+    /// read of a policy outside their profile.
     pub async fn policy_summary(
         &self,
         policies: &[String],
         thing: &str,
+        chosen: Option<&str>,
+        reach: OnboardingReach,
     ) -> Result<PolicySummary, ServiceError> {
         // More names than a certificate can carry are no device's, and each is a call.
         const MAX_POLICIES: usize = crate::domain::aws_names::MAX_POLICIES_PER_CERTIFICATE;
@@ -43,6 +50,14 @@ impl BulkOnboarding {
                 "A device takes at most {MAX_POLICIES} policies; {} were named.",
                 policies.len()
             )));
+        }
+        if let Some(profile) = self.profiles.binding(reach, chosen).await? {
+            if let Some(p) = policies.iter().find(|p| !profile.policies.contains(p)) {
+                return Err(ServiceError::Refused(format!(
+                    "The onboarding profile {} does not give the policy {p}.",
+                    profile.name
+                )));
+            }
         }
         let mut documents = Vec::with_capacity(policies.len());
         for name in policies {

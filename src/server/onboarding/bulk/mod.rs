@@ -26,10 +26,12 @@ use crate::domain::onboarding::job::{
 };
 use crate::domain::onboarding::pacing::RateLimits;
 use crate::domain::onboarding::plan::OnboardRow;
+use crate::domain::onboarding::profile::{OnboardingProfile, OnboardingReach};
 use crate::server::auth::SessionUser;
 use crate::server::aws::{
     CertificateDirectory, JobRecord, JobStore, PolicyStore, Principals, Provisioner, ThingRegistry,
 };
+use crate::server::onboarding::profiles::OnboardingProfiles;
 use crate::server::service_error::ServiceError;
 use futures::StreamExt;
 use live::LiveJob;
@@ -53,6 +55,7 @@ pub struct BulkOnboarding {
     principals: Arc<dyn Principals>,
     policies: Arc<dyn PolicyStore>,
     store: Arc<dyn JobStore>,
+    profiles: Arc<OnboardingProfiles>,
     pacer: Pacer,
     concurrency: usize,
     live: Mutex<HashMap<String, Arc<LiveJob>>>,
@@ -76,6 +79,17 @@ fn check_id(id: &str) -> Result<(), ServiceError> {
     }
 }
 
+/// The first five problems, and how many more there are.
+fn first_problems(problems: &[String]) -> String {
+    let shown = problems.len().min(5);
+    let more = problems.len() - shown;
+    let mut message = problems[..shown].join(" ");
+    if more > 0 {
+        message.push_str(&format!(" … and {more} more."));
+    }
+    message
+}
+
 /// A new job id the console makes: `job-` and 26 random lowercase letters and digits.
 pub fn new_job_id() -> String {
     use rand::Rng;
@@ -88,10 +102,12 @@ pub fn new_job_id() -> String {
 }
 
 impl BulkOnboarding {
-    /// `aws` serves every IoT call a job makes (the SDK client in production).
+    /// `aws` serves every IoT call a job makes (the SDK client in production); `profiles`
+    /// binds jobs made within an onboarding profile.
     pub fn new<A>(
         aws: Arc<A>,
         store: Arc<dyn JobStore>,
+        profiles: Arc<OnboardingProfiles>,
         limits: &RateLimits,
         concurrency: usize,
     ) -> Self
@@ -106,6 +122,7 @@ impl BulkOnboarding {
             principals: aws.clone(),
             policies: aws,
             store,
+            profiles,
             pacer: Pacer::new(limits),
             concurrency: concurrency.max(1),
             live: Mutex::new(HashMap::new()),
@@ -121,24 +138,34 @@ impl BulkOnboarding {
     }
 
     /// Stores a new job (state `Running`, nothing created yet). `rows` are `(CSV line, row)`;
-    /// every row must carry its CSR. Refused whole, with every problem, if any row is wrong.
+    /// every row must carry its CSR, and fit `profile` when there is one. Refused whole,
+    /// with its first problems, if any row is wrong.
     pub async fn create(
         &self,
         id: String,
         rows: Vec<(u32, OnboardRow)>,
         created_by: &str,
+        profile: Option<&OnboardingProfile>,
     ) -> Result<JobRecord, ServiceError> {
         check_id(&id)?;
         let now = unix_now();
         let problems = crate::domain::onboarding::request::row_problems(&rows, now);
         if !problems.is_empty() {
-            let shown = problems.len().min(5);
-            let more = problems.len() - shown;
-            let mut message = problems[..shown].join(" ");
-            if more > 0 {
-                message.push_str(&format!(" … and {more} more."));
+            return Err(ServiceError::Invalid(first_problems(&problems)));
+        }
+        if let Some(profile) = profile {
+            let outside: Vec<String> = rows
+                .iter()
+                .flat_map(|(line, row)| {
+                    profile
+                        .differences(row.into())
+                        .into_iter()
+                        .map(move |d| format!("Line {line} ({}): {d}", row.thing_name))
+                })
+                .collect();
+            if !outside.is_empty() {
+                return Err(ServiceError::Refused(first_problems(&outside)));
             }
-            return Err(ServiceError::Invalid(message));
         }
         let record = JobRecord {
             id: id.clone(),
@@ -146,6 +173,7 @@ impl BulkOnboarding {
             created_by: created_by.to_string(),
             created_at: now,
             total: rows.len() as u32,
+            profile: profile.map(|p| p.name.clone()),
         };
         let rows: Vec<JobRow> = rows
             .into_iter()
@@ -158,16 +186,21 @@ impl BulkOnboarding {
     }
 
     /// A job from the console's bulk page: stored under a new id (refused whole, as by
-    /// [`BulkOnboarding::create`]) with `user` as its creator, then started in the background.
-    /// Answers its first status, which names the id.
+    /// [`BulkOnboarding::create`]) with `user` as its creator, within the profile `chosen`
+    /// (which `reach` may require), then started in the background. Answers its first
+    /// status, which names the id.
     pub async fn submit(
         self: &Arc<Self>,
         rows: Vec<BulkRow>,
+        chosen: Option<&str>,
+        reach: OnboardingReach,
         user: &SessionUser,
     ) -> Result<JobStatus, ServiceError> {
+        let profile = self.profiles.binding(reach, chosen).await?;
         let id = new_job_id();
         let rows = rows.into_iter().map(|r| (r.line, r.device)).collect();
-        self.create(id.clone(), rows, &user.username).await?;
+        self.create(id.clone(), rows, &user.username, profile.as_ref())
+            .await?;
         self.start(&id);
         self.status(&id).await
     }
@@ -268,6 +301,7 @@ impl BulkOnboarding {
         if found > 0 {
             tracing::info!(job = %id, found, "certificates of a stopped run found again");
         }
+        self.hold_to_profile(&record, &mut rows).await?;
         let live = Arc::new(LiveJob::new(record.clone(), JobCounts::of(&rows)));
         self.live
             .lock()
@@ -293,6 +327,38 @@ impl BulkOnboarding {
         tracing::info!(job = %id, state = end.as_str(), done = status.counts.done, failed = status.counts.failed, "onboarding job over");
         progress(&status);
         Ok(status)
+    }
+
+    /// A job made within a profile runs only the rows that fit the profile as it is now: an
+    /// admin may have narrowed or deleted it since. The others fail, saying why, and may be
+    /// resumed once the profile gives them again.
+    async fn hold_to_profile(
+        &self,
+        record: &JobRecord,
+        rows: &mut [JobRow],
+    ) -> Result<(), ServiceError> {
+        let Some(name) = &record.profile else {
+            return Ok(());
+        };
+        let profile = match self.profiles.get(name).await {
+            Ok(stored) => Some(stored.profile),
+            Err(ServiceError::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
+        for row in rows.iter_mut().filter(|r| r.is_open()) {
+            let outside = match &profile {
+                None => vec![format!(
+                    "The onboarding profile {name} no longer exists; an admin must create it again before this row can run."
+                )],
+                Some(p) => p.differences((&row.device).into()),
+            };
+            if outside.is_empty() {
+                continue;
+            }
+            row.error = Some(outside.join(" "));
+            self.store.save_row(&record.id, row).await?;
+        }
+        Ok(())
     }
 
     /// One row: its steps, then its outcome recorded. A cancelled job leaves rows not yet

@@ -13,7 +13,9 @@
 #[cfg(test)]
 mod tests;
 
+use crate::domain::onboarding::profile::OnboardingReach;
 use crate::domain::onboarding::request_problems;
+use crate::server::onboarding::profiles::OnboardingProfiles;
 use crate::server::runs::live::Live;
 use crate::server::runs::undo::{run_undoable, Undo, UndoableSteps};
 use crate::server::runs::RunError;
@@ -29,6 +31,7 @@ use std::sync::Arc;
 
 pub struct Provisioning {
     aws: Arc<dyn Provisioner>,
+    profiles: Arc<OnboardingProfiles>,
     now: fn() -> i64,
 }
 
@@ -61,8 +64,12 @@ impl UndoableSteps<StepAction> for DeviceSteps<'_> {
 }
 
 impl Provisioning {
-    pub fn new(aws: Arc<dyn Provisioner>) -> Self {
-        Provisioning { aws, now: unix_now }
+    pub fn new(aws: Arc<dyn Provisioner>, profiles: Arc<OnboardingProfiles>) -> Self {
+        Provisioning {
+            aws,
+            profiles,
+            now: unix_now,
+        }
     }
 
     /// The wizard's step 1 check, and the run's first step: the name follows AWS's rule and
@@ -79,6 +86,22 @@ impl Provisioning {
                 "A thing named {name} already exists; choose another name."
             ))),
         }
+    }
+
+    /// The wizard's create: refused, before anything is checked or created, when the device
+    /// is outside the onboarding profile that binds it (the profile `chosen`, which `reach`
+    /// may require); otherwise [`Provisioning::provision`].
+    pub async fn provision_within(
+        &self,
+        req: &ProvisionRequest,
+        chosen: Option<&str>,
+        reach: OnboardingReach,
+        report: &(dyn Fn(&LiveRun) + Send + Sync),
+    ) -> Result<ProvisionOutcome, RunError> {
+        if let Some(profile) = self.profiles.binding(reach, chosen).await? {
+            OnboardingProfiles::admit(&profile, req.into())?;
+        }
+        self.provision(req, report).await
     }
 
     /// Creates the device the request describes. Checks the request first (an invalid one

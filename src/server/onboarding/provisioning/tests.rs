@@ -4,11 +4,12 @@
 
 use super::*;
 use crate::domain::certificates::status::CertificateStatus;
+use crate::domain::onboarding::profile::{OnboardingProfile, OnboardingReach};
 use crate::domain::onboarding::provisioning::{CertificateSource, ProvisionRequest};
 use crate::domain::runs::{RunState, Step, StepStatus};
 use crate::server::aws::fake::{
-    arn_of, cert_id, occurrence, request_id, thing_arn, Account, Fake, AWS_MADE_PEM,
-    AWS_MADE_PRIVATE_KEY, SIGNED_PEM,
+    arn_of, cert_id, occurrence, request_id, thing_arn, Account, Fake, MemoryProfiles,
+    AWS_MADE_PEM, AWS_MADE_PRIVATE_KEY, SIGNED_PEM,
 };
 use crate::server::aws::AwsErrorKind;
 use std::sync::Mutex;
@@ -22,7 +23,7 @@ fn account() -> Account {
         .with_thing_type("Sensor")
         .with_group("G1")
         .with_group("G2")
-        .with_policies(["P1", "P2"])
+        .with_policies(["P1", "P2", "P3"])
 }
 
 fn fake() -> Arc<Fake> {
@@ -75,9 +76,27 @@ fn csr_request() -> ProvisionRequest {
     request(CertificateSource::Csr(CSR.into()))
 }
 
-/// The service over `fake`, its clock inside the test certificate's validity.
+/// The profile `request` fits: its type, groups, policies and attribute.
+fn sensor_profile() -> OnboardingProfile {
+    OnboardingProfile {
+        name: "sensor".into(),
+        thing_type: Some("Sensor".into()),
+        groups: vec!["G1".into(), "G2".into()],
+        policies: vec!["P1".into(), "P2".into()],
+        required_attributes: vec!["site".into()],
+        ..Default::default()
+    }
+}
+
+/// The service over `fake`, with [`sensor_profile`] defined, its clock inside the test
+/// certificate's validity.
 fn service(fake: &Arc<Fake>) -> Provisioning {
-    let mut s = Provisioning::new(fake.clone());
+    let profiles = Arc::new(OnboardingProfiles::new(
+        Arc::new(MemoryProfiles::with(&[sensor_profile()])),
+        fake.clone(),
+        fake.clone(),
+    ));
+    let mut s = Provisioning::new(fake.clone(), profiles);
     s.now = || {
         crate::domain::certificates::facts::with_certificate(CERT, |c| {
             c.validity().not_before.timestamp()
@@ -509,4 +528,55 @@ async fn invalid_requests_create_nothing() {
         ..base
     };
     assert_eq!(request_problems(&many, 0).len(), 2);
+}
+
+#[tokio::test]
+async fn within_a_profile_only_what_it_gives_is_created() {
+    let fake = fake();
+    let s = service(&fake);
+    let mut wider = csr_request();
+    wider.policies.push("P3".into());
+    for (chosen, reach) in [
+        (Some("sensor"), OnboardingReach::ProfileOnly),
+        (Some("sensor"), OnboardingReach::Free),
+    ] {
+        let refused = s.provision_within(&wider, chosen, reach, &|_| {}).await;
+        let Err(RunError::Refused(ServiceError::Refused(m))) = refused else {
+            panic!("not refused: {refused:?}");
+        };
+        assert!(
+            m.contains("gives the policies P1, P2; the device asks for P1, P2, P3"),
+            "{m}"
+        );
+    }
+    let unchosen = s
+        .provision_within(&csr_request(), None, OnboardingReach::ProfileOnly, &|_| {})
+        .await;
+    assert!(matches!(
+        unchosen,
+        Err(RunError::Refused(ServiceError::Refused(_)))
+    ));
+    assert!(
+        fake.changes().is_empty(),
+        "nothing was created: {:?}",
+        fake.changes()
+    );
+
+    let made = s
+        .provision_within(
+            &csr_request(),
+            Some("sensor"),
+            OnboardingReach::ProfileOnly,
+            &|_| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(made.thing_name, "sensor-9");
+    let free = ProvisionRequest {
+        thing_name: "free-1".into(),
+        ..wider
+    };
+    s.provision_within(&free, None, OnboardingReach::Free, &|_| {})
+        .await
+        .expect("an admin without a profile chooses freely");
 }
