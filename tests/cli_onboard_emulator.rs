@@ -178,3 +178,84 @@ async fn a_file_with_problems_creates_nothing() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("CreateWidget"));
 }
+
+/// `--profile`: empty cells take the profile's groups and policies, a row asking for another
+/// policy is a problem (nothing created), and an unknown profile stops the command.
+#[tokio::test]
+async fn within_a_profile_rows_are_filled_and_the_outside_ones_refused() {
+    let sdk = common::emulator_sdk().await;
+    let client = Client::new(&sdk);
+    let prefix = common::unique_name("cli-profile");
+    let given = policy(&client, &prefix).await;
+    let other = policy(&client, &format!("{prefix}-other")).await;
+    let group = format!("CliProfileGroup-{}", &prefix[prefix.len() - 10..]);
+    fleet::create_group(&client, &group).await;
+    let profile = format!("cli-{}", &prefix[prefix.len() - 12..]);
+    common::profiles_service(&sdk)
+        .create(
+            iot_warden::domain::onboarding::profile::OnboardingProfile {
+                name: profile.clone(),
+                groups: vec![group.clone()],
+                policies: vec![given.clone()],
+                required_attributes: vec!["batch".into()],
+                ..Default::default()
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    let scratch = Scratch::new("cli-onboard-profile");
+    let csv = scratch.0.join("devices.csv");
+    let out = scratch.0.join("result.csv");
+
+    // The second row asks for another policy beside the profile's.
+    let (mut text, devices) = devices_csv(&prefix, "", 2);
+    text = text.replacen(
+        &format!("{}-001,,", prefix),
+        &format!("{}-001,{given};{other},", prefix),
+        1,
+    );
+    std::fs::write(&csv, &text).unwrap();
+    let run = onboard(&csv, &out, &["--profile", &profile])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("nothing was created") && said.contains("gives the policies"),
+        "{said}"
+    );
+    for (name, _) in &devices {
+        assert!(client
+            .describe_thing()
+            .thing_name(name)
+            .send()
+            .await
+            .is_err());
+    }
+
+    // The file with empty cells only: both rows get the profile's group and policy.
+    let (text, devices) = devices_csv(&format!("{prefix}-ok"), "", 2);
+    std::fs::write(&csv, &text).unwrap();
+    let run = onboard(&csv, &out, &["--profile", &profile])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{said}");
+    for (name, _) in &devices {
+        assert_eq!(fleet::groups_of(&client, name).await, vec![group.clone()]);
+        let principals = fleet::principals(&client, name).await;
+        assert_eq!(principals.len(), 1);
+        assert_eq!(
+            fleet::policies_of(&client, &principals[0]).await,
+            vec![given.clone()]
+        );
+    }
+
+    let unknown = onboard(&csv, &out, &["--profile", "no-such-profile"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr)
+        .contains("There is no onboarding profile named no-such-profile."));
+}
