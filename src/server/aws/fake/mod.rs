@@ -12,7 +12,8 @@
 //!   deleting what does not exist are NotFound. Listings page like AWS, [`Fake::page_size`]
 //!   items a page, so a test with a small page crosses many.
 //!
-//! `profiles`: onboarding profiles in memory ([`MemoryProfiles`], a ProfileStore).
+//! `profiles`, `job_store`: onboarding profiles and bulk jobs in memory ([`MemoryProfiles`],
+//! [`MemoryJobs`]).
 //!
 //! Every call is logged by its AWS operation name (`calls`, `changes`, `count`). A test can
 //! make call N of an operation fail (`fail_call`, `throttle_call`, `fail_every_call`), let
@@ -23,6 +24,7 @@
 
 mod account;
 mod certificates;
+mod job_store;
 mod policies;
 mod profiles;
 mod provisioning;
@@ -32,6 +34,7 @@ mod tests;
 pub use account::{
     arn_of, cert_id, thing_arn, Account, Certificate, Snapshot, Thing, POLICY_DOCUMENT,
 };
+pub use job_store::MemoryJobs;
 pub use profiles::MemoryProfiles;
 pub use provisioning::{AWS_MADE_PEM, AWS_MADE_PRIVATE_KEY, SIGNED_PEM};
 

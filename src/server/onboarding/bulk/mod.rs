@@ -17,6 +17,8 @@ mod live;
 mod pacer;
 mod recovery;
 mod row;
+#[cfg(test)]
+mod tests;
 
 pub use existing::MAX_NAMES_PER_CHECK;
 pub use pacer::Pacer;
