@@ -20,16 +20,18 @@
 //!   bundles) · `server::certificates` (the list and status changes; `lifecycle`: rotation
 //!   and removal runs) · [`api::certificates`] · [`pages::certificates`].
 //! - **onboarding**: [`domain::onboarding`] (one device's request and steps, CSR checks, the
-//!   bulk CSV plan, job rows, pacing) · `server::onboarding` (`provisioning`: one device with
-//!   live steps, undone on a failure; `bulk`: jobs in DynamoDB under a lease, paced per AWS
-//!   API, resumed at start-up) · [`api::onboarding`] · [`pages::onboarding`] (the wizard and
-//!   bulk onboarding).
+//!   bulk CSV plan, job rows, pacing, onboarding profiles and the check that a device fits
+//!   one) · `server::onboarding` (`provisioning`: one device with live steps, undone on a
+//!   failure; `bulk`: jobs in DynamoDB under a lease, paced per AWS API, resumed at start-up;
+//!   `profiles`: admins' onboarding profiles in DynamoDB, and which one binds a request) ·
+//!   [`api::onboarding`] (with `profiles`) · [`pages::onboarding`] (the wizard, bulk
+//!   onboarding, the profiles page, the profile choice both share).
 //!
 //! Shared by the areas:
 //! - [`domain`]: pure (no AWS, Leptos or tokio; builds for wasm32): [`domain::roles`],
 //!   [`domain::aws_names`] (AWS's name and attribute rules), [`domain::runs`] (a run's
-//!   steps and live status) and [`domain::csv_cells`] (CSV cells safe to open in a
-//!   spreadsheet).
+//!   steps and live status), [`domain::csv_cells`] (CSV cells safe to open in a
+//!   spreadsheet) and [`domain::bounded`] (listings cut at a limit, and saying so).
 //! - `server` (feature `ssr`): `config`, `state`, `run` (start-up), `http` (router),
 //!   `security` (origin check, headers), `logging` (escaped log lines), `auth` (OIDC sign-in,
 //!   the sealed pending-sign-in cookie, the swept session store, the sign-in rate limit), `aws` (narrow

@@ -83,6 +83,13 @@ async fn setup() -> Setup {
     }
 }
 
+impl Setup {
+    /// POST `body` (JSON) to the server function at `path` as the user of `cookie`.
+    async fn post(&self, path: &str, body: &Value, cookie: &str) -> (u16, String) {
+        self.app.call(path, &body.to_string(), Some(cookie)).await
+    }
+}
+
 fn device(thing: &str, groups: &[&str], policies: &[&str]) -> Value {
     json!({"thing_name": thing, "thing_type": null, "attributes": [["site", "lab"]],
         "groups": groups, "policies": policies, "certificate": "AwsGenerated"})
@@ -121,14 +128,7 @@ async fn onboarding_staff_cannot_give_a_device_anything_outside_their_profile() 
         json!({"run_id": run(5), "request": device(&thing, &[&s.group], &[&s.policy]), "profile": ""}),
     ];
     for body in &attempts {
-        let (status, text) = s
-            .app
-            .call(
-                "/api/provision_device",
-                &body.to_string(),
-                Some(&s.onboarder),
-            )
-            .await;
+        let (status, text) = s.post("/api/provision_device", &body, &s.onboarder).await;
         assert_eq!(status, 403, "{body} → {text}");
         assert!(!exists(&s.client, &thing).await, "{body} created the thing");
     }
@@ -136,36 +136,19 @@ async fn onboarding_staff_cannot_give_a_device_anything_outside_their_profile() 
     let mut bare = device(&thing, &[&s.group], &[&s.policy]);
     bare["attributes"] = json!([]);
     let body = json!({"run_id": run(6), "request": bare, "profile": s.profile});
-    let (status, text) = s
-        .app
-        .call(
-            "/api/provision_device",
-            &body.to_string(),
-            Some(&s.onboarder),
-        )
-        .await;
+    let (status, text) = s.post("/api/provision_device", &body, &s.onboarder).await;
     assert_eq!(status, 403, "{text}");
     assert!(text.contains("requires the attribute site"), "{text}");
 
     // The summary of a policy tells what it allows: not of one outside the profile.
     let body = json!({"policies": [s.powerful], "thing_name": thing, "profile": s.profile});
     let (status, text) = s
-        .app
-        .call(
-            "/api/device_policy_summary",
-            &body.to_string(),
-            Some(&s.onboarder),
-        )
+        .post("/api/device_policy_summary", &body, &s.onboarder)
         .await;
     assert_eq!(status, 403, "{text}");
     let body = json!({"policies": [s.powerful], "thing_name": thing});
     let (status, _) = s
-        .app
-        .call(
-            "/api/device_policy_summary",
-            &body.to_string(),
-            Some(&s.onboarder),
-        )
+        .post("/api/device_policy_summary", &body, &s.onboarder)
         .await;
     assert_eq!(status, 403);
 
@@ -180,10 +163,7 @@ async fn onboarding_staff_cannot_give_a_device_anything_outside_their_profile() 
         json!({"rows": [row(&bulk_thing, &[&s.policy, &s.powerful])], "profile": s.profile}),
         json!({"rows": [row(&bulk_thing, &[&s.policy])]}),
     ] {
-        let (status, text) = s
-            .app
-            .call("/api/start_bulk_job", &body.to_string(), Some(&s.onboarder))
-            .await;
+        let (status, text) = s.post("/api/start_bulk_job", &body, &s.onboarder).await;
         assert_eq!(status, 403, "{text}");
     }
     assert!(!exists(&s.client, &bulk_thing).await);
@@ -192,12 +172,7 @@ async fn onboarding_staff_cannot_give_a_device_anything_outside_their_profile() 
     let body = json!({"profile": {"name": s.profile, "groups": [], "policies": [s.powerful]},
         "version": 1});
     let (status, _) = s
-        .app
-        .call(
-            "/api/save_onboarding_profile",
-            &body.to_string(),
-            Some(&s.onboarder),
-        )
+        .post("/api/save_onboarding_profile", &body, &s.onboarder)
         .await;
     assert_eq!(status, 403);
     let (status, _) = s
@@ -217,14 +192,7 @@ async fn within_the_profile_the_device_gets_exactly_what_it_gives() {
     let thing = common::unique_name("inside");
     let body = json!({"run_id": "run-00000010",
         "request": device(&thing, &[&s.group], &[&s.policy]), "profile": s.profile});
-    let (status, text) = s
-        .app
-        .call(
-            "/api/provision_device",
-            &body.to_string(),
-            Some(&s.onboarder),
-        )
-        .await;
+    let (status, text) = s.post("/api/provision_device", &body, &s.onboarder).await;
     assert_eq!(status, 200, "{text}");
     let made: Value = serde_json::from_str(&text).unwrap();
     let arn = made["certificate_arn"].as_str().unwrap();
@@ -241,10 +209,7 @@ async fn within_the_profile_the_device_gets_exactly_what_it_gives() {
     let free = common::unique_name("admin-free");
     let body = json!({"run_id": "run-00000011",
         "request": device(&free, &[&s.other_group], &[&s.policy])});
-    let (status, text) = s
-        .app
-        .call("/api/provision_device", &body.to_string(), Some(&s.admin))
-        .await;
+    let (status, text) = s.post("/api/provision_device", &body, &s.admin).await;
     assert_eq!(status, 200, "{text}");
 }
 
@@ -313,12 +278,7 @@ async fn admins_edit_profiles_without_overwriting_each_other() {
     // A new profile under a taken name is refused.
     let body = json!({"profile": {"name": s.profile, "policies": [s.policy]}, "version": null});
     let (status, text) = s
-        .app
-        .call(
-            "/api/save_onboarding_profile",
-            &body.to_string(),
-            Some(&s.admin),
-        )
+        .post("/api/save_onboarding_profile", &body, &s.admin)
         .await;
     assert_eq!(status, 400, "{text}");
     assert!(text.contains("exists already"), "{text}");
@@ -337,14 +297,7 @@ async fn admins_edit_profiles_without_overwriting_each_other() {
     let body = json!({"run_id": "run-00000020",
         "request": device(&common::unique_name("gone"), &[&s.group], &[&s.policy]),
         "profile": s.profile});
-    let (status, text) = s
-        .app
-        .call(
-            "/api/provision_device",
-            &body.to_string(),
-            Some(&s.onboarder),
-        )
-        .await;
+    let (status, text) = s.post("/api/provision_device", &body, &s.onboarder).await;
     assert_eq!(status, 404, "{text}");
     assert!(
         text.contains("There is no onboarding profile named"),

@@ -9,7 +9,8 @@
 
 use crate::domain::aws_names::{
     check_attribute_count, check_attribute_name, check_group_count, check_policy_name,
-    check_thing_group_name, check_thing_type_name, MAX_POLICIES_PER_CERTIFICATE,
+    check_thing_group_name, check_thing_type_name, MAX_ATTRIBUTES_WITH_TYPE,
+    MAX_POLICIES_PER_CERTIFICATE,
 };
 use crate::domain::onboarding::plan::{OnboardPlan, OnboardRow, RowStatus};
 use crate::domain::onboarding::provisioning::ProvisionRequest;
@@ -128,6 +129,12 @@ pub fn profile_problems(p: &OnboardingProfile) -> Vec<String> {
         check(check_attribute_name(a));
     }
     check(once("attribute", &attributes));
+    if attributes.len() > MAX_ATTRIBUTES_WITH_TYPE as usize {
+        check(Err(format!(
+            "The profile names {} attributes; a thing carries at most {MAX_ATTRIBUTES_WITH_TYPE}, so name at most that many.",
+            attributes.len()
+        )));
+    }
     check(check_attribute_count(
         count(p.required_attributes.len()),
         p.thing_type.is_some(),

@@ -268,28 +268,13 @@ fn Editor(
                         on:input=move |ev| name.set(event_target_value(&ev))/>
                     <p class="hint">"Letters, digits and _ - . only; it cannot be changed later."</p>
                 </div>
-                <div class="field">
-                    <label for="profile-description">"Description"</label>
-                    <input id="profile-description" type="text" maxlength="500"
-                        prop:value=move || description.get()
-                        on:input=move |ev| description.set(event_target_value(&ev))/>
-                </div>
+                <TextField id="profile-description" label="Description" value=description hint=""/>
                 <Loaded resource=catalog what="thing types, groups and policies"
                     render=move |c| view! { <Choices c thing_type groups policies/> }/>
-                <div class="field">
-                    <label for="profile-required">"Required attributes"</label>
-                    <input id="profile-required" type="text" autocomplete="off"
-                        prop:value=move || required.get()
-                        on:input=move |ev| required.set(event_target_value(&ev))/>
-                    <p class="hint">"Names separated by commas; every device must give each a value."</p>
-                </div>
-                <div class="field">
-                    <label for="profile-optional">"Other attributes allowed"</label>
-                    <input id="profile-optional" type="text" autocomplete="off"
-                        prop:value=move || optional.get()
-                        on:input=move |ev| optional.set(event_target_value(&ev))/>
-                    <p class="hint">"Names separated by commas; any attribute not named here or above is refused (policies may read attributes)."</p>
-                </div>
+                <TextField id="profile-required" label="Required attributes" value=required
+                    hint="Names separated by commas; every device must give each a value."/>
+                <TextField id="profile-optional" label="Other attributes allowed" value=optional
+                    hint="Names separated by commas; any attribute not named here or above is refused (policies may read attributes)."/>
                 <ul id="profile-problems" class="problems" role="alert">
                     {move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
                 </ul>
@@ -301,6 +286,25 @@ fn Editor(
                 </div>
             </form>
         </section>
+    }
+}
+
+/// One labelled text input bound to `value`, with an optional hint below it.
+#[component]
+fn TextField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    hint: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input id=id type="text" autocomplete="off" maxlength="500"
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))/>
+            {(!hint.is_empty()).then(|| view! { <p class="hint">{hint}</p> })}
+        </div>
     }
 }
 
