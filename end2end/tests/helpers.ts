@@ -84,10 +84,27 @@ export async function login(page: Page, user: UserName, password: string = PASSW
   const { username } = USERS[user];
   await openIdpLogin(page);
   await submitIdpLogin(page, username, password);
-  await page.waitForURL((url) => url.origin === WARDEN_ORIGIN && url.pathname === '/devices', {
-    waitUntil: 'load',
-  });
+  try {
+    await page.waitForURL((url) => url.origin === WARDEN_ORIGIN && url.pathname === '/devices', {
+      waitUntil: 'load',
+    });
+  } catch (e) {
+    // Say where the sign-in stopped (the IdP's form again, a console error page, …).
+    const text = (await page.locator('body').innerText().catch(() => '')).slice(0, 500);
+    throw new Error(`sign-in as ${username} did not reach /devices; it stopped at ${page.url()}: ${text}\n${e}`);
+  }
   await expect(page.locator('#current-user')).toHaveText(username);
+}
+
+/**
+ * Signs the browser out of everything (the console and the IdP) and signs `user` in. The page
+ * leaves the console first, so no request of the old page can answer after the cookies are
+ * gone and set its session cookie again.
+ */
+export async function switchUser(page: Page, user: UserName): Promise<void> {
+  await page.goto('about:blank');
+  await page.context().clearCookies();
+  await login(page, user);
 }
 
 /**

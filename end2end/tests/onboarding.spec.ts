@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { THING_GROUP, THING_TYPE, WARDEN_URL, login, settle } from './helpers';
+import { THING_GROUP, THING_TYPE, WARDEN_URL, login, switchUser, settle } from './helpers';
 import { iot, putProfile, sensorPolicyCopy } from './emulator';
 import { keyMatchesCertificate, zipEntries } from './zip';
 
@@ -127,8 +127,7 @@ test.describe('onboarding wizard', () => {
     await expect(page.locator('#aws-key-once')).toBeVisible();
     await expect(page.locator('#key-match')).toHaveText('The private key matches the certificate.');
 
-    await page.context().clearCookies();
-    await login(page, 'auditor');
+    await switchUser(page, 'auditor');
     await page.goto(`${WARDEN_URL}/onboard`);
     await expect(page.locator('#no-access')).toBeVisible();
   });
@@ -229,8 +228,7 @@ test.describe('onboarding profiles', () => {
     await expect(row.locator('.profile-policies')).toContainText('RestrictiveSensorPolicy');
 
     // Onboarding staff see it, without a way to change it.
-    await page.context().clearCookies();
-    await login(page, 'onboarder');
+    await switchUser(page, 'onboarder');
     await page.goto(`${WARDEN_URL}/onboard/profiles`);
     await settle(page);
     await expect(page.locator(`#profiles-table tr[data-profile="${name}"]`)).toBeVisible();
@@ -238,8 +236,7 @@ test.describe('onboarding profiles', () => {
     await expect(page.locator('.edit-profile')).toHaveCount(0);
 
     // Delete, behind a confirmation that names it.
-    await page.context().clearCookies();
-    await login(page, 'admin');
+    await switchUser(page, 'admin');
     await page.goto(`${WARDEN_URL}/onboard/profiles`);
     await settle(page);
     const again = page.locator(`#profiles-table tr[data-profile="${name}"]`);

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { POLICY, SENSORS, WARDEN_ORIGIN, WARDEN_URL, login, settle, watchBrowserProblems, cspViolations } from './helpers';
+import { POLICY, SENSORS, WARDEN_ORIGIN, WARDEN_URL, login, switchUser, settle, watchBrowserProblems, cspViolations } from './helpers';
 
 /** The seed policy without the status topic: sensors may no longer publish their status. */
 function withoutStatusTopic(doc: string): string {
@@ -139,8 +139,7 @@ test.describe('policies', () => {
     await expect(page.locator('#no-access')).toBeVisible();
     await expect(page.locator('#policy-editor')).toHaveCount(0);
 
-    await page.context().clearCookies();
-    await login(page, 'onboarder');
+    await switchUser(page, 'onboarder');
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Policies' })).toHaveCount(0);
     await page.goto(`${WARDEN_URL}/policies`);
     await expect(page.locator('#no-access')).toBeVisible();
