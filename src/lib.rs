@@ -34,9 +34,9 @@
 //!   spreadsheet) and [`domain::bounded`] (listings cut at a limit, and saying so).
 //! - `server` (feature `ssr`): `config`, `state`, `run` (start-up), `http` (router),
 //!   `security` (origin check, headers), `logging` (escaped log lines), `auth` (OIDC sign-in,
-//!   the sealed pending-sign-in cookie, the swept session store, the sign-in rate limit), `aws` (narrow
+//!   the sealed pending-sign-in cookie, the sign-in rate limit; sessions live in DynamoDB, `aws::DynamoSessions`), `aws` (narrow
 //!   traits, SDK implementations in `aws::sdk`, the fake account for tests), `runs` (live
-//!   status, undo, the run board), `paging`, `service_error` (the services' one error type).
+//!   status, undo, the run board every replica reads), `paging`, `service_error` (the services' one error type).
 //! - [`api`]: server functions (`POST /api/<name>`), each a role check from `api::guard`
 //!   then one service call; [`api::session`] says who is looking; [`api::ApiError`] is the
 //!   one error users see.

@@ -56,7 +56,7 @@ async fn run_serve(args: ServeArgs) -> ExitCode {
         }
     };
     let listen = config.listen;
-    let state = match build_state(config, leptos_options).await {
+    let (state, sessions) = match build_state(config, leptos_options).await {
         Ok(s) => s,
         Err(e) => return fail(&e.to_string()),
     };
@@ -65,7 +65,7 @@ async fn run_serve(args: ServeArgs) -> ExitCode {
         Err(e) => return fail(&format!("Cannot listen on {listen} (WARDEN_LISTEN): {e}.")),
     };
     tracing::info!("IoT Warden listening on http://{listen}");
-    match serve(listener, state).await {
+    match serve(listener, state, sessions).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(&format!("The server stopped: {e}.")),
     }

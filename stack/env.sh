@@ -17,3 +17,5 @@ export WARDEN_OIDC_CLIENT_SECRET=local-dev-secret-not-for-production
 export WARDEN_JOBS_TABLE="${WARDEN_JOBS_TABLE:-iot-warden-onboarding-jobs}"
 # DynamoDB table of the console's onboarding profiles (seed.py creates it, with a demo profile).
 export WARDEN_PROFILES_TABLE="${WARDEN_PROFILES_TABLE:-iot-warden-onboarding-profiles}"
+# DynamoDB table of sessions and live run status, shared by console replicas (seed.py creates it).
+export WARDEN_SESSIONS_TABLE="${WARDEN_SESSIONS_TABLE:-iot-warden-sessions}"

@@ -8,7 +8,8 @@ Endpoint and region come from AWS_ENDPOINT_URL and AWS_REGION (source stack/env.
 Device keys and certificates are written to $STACK_STATE_DIR/devices/<thing>/ (default
 .stack/devices, --device-dir) for demos. The onboarding jobs table is named by
 WARDEN_JOBS_TABLE (default iot-warden-onboarding-jobs), the onboarding profiles table by
-WARDEN_PROFILES_TABLE (default iot-warden-onboarding-profiles).
+WARDEN_PROFILES_TABLE (default iot-warden-onboarding-profiles), the sessions table by
+WARDEN_SESSIONS_TABLE (default iot-warden-sessions).
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ JOBS_TABLE = os.environ.get("WARDEN_JOBS_TABLE") or "iot-warden-onboarding-jobs"
 # item's `profile` is the profile as JSON, `version` counts its saves (src/server/aws/sdk/
 # profile_store.rs reads exactly this). Seeded with one demo profile for the demo sensors.
 PROFILES_TABLE = os.environ.get("WARDEN_PROFILES_TABLE") or "iot-warden-onboarding-profiles"
+# Sessions and live run status every console replica shares: partition key `id` (string),
+# on-demand, TTL on `expires` (Unix seconds; src/server/aws/sdk/console_table.rs). Created empty.
+SESSIONS_TABLE = os.environ.get("WARDEN_SESSIONS_TABLE") or "iot-warden-sessions"
 DEMO_PROFILE = {
     "name": "industrial-sensor",
     "description": "A temperature/humidity sensor on the demo factory floor",
@@ -325,6 +329,24 @@ def ensure_jobs_table(dynamodb) -> None:
     log(f"table {JOBS_TABLE}: created (on-demand, key job + item)")
 
 
+def ensure_sessions_table(dynamodb) -> None:
+    if exists(dynamodb.describe_table, TableName=SESSIONS_TABLE):
+        log(f"table {SESSIONS_TABLE}: exists")
+        return
+    dynamodb.create_table(
+        TableName=SESSIONS_TABLE,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    )
+    dynamodb.get_waiter("table_exists").wait(TableName=SESSIONS_TABLE, WaiterConfig={"Delay": 1})
+    dynamodb.update_time_to_live(
+        TableName=SESSIONS_TABLE,
+        TimeToLiveSpecification={"Enabled": True, "AttributeName": "expires"},
+    )
+    log(f"table {SESSIONS_TABLE}: created (on-demand, key id, TTL on expires)")
+
+
 def ensure_profiles_table(dynamodb) -> None:
     if exists(dynamodb.describe_table, TableName=PROFILES_TABLE):
         log(f"table {PROFILES_TABLE}: exists")
@@ -548,6 +570,7 @@ def main() -> None:
     ensure_events(dynamodb, table, ensure_table(dynamodb))
     ensure_jobs_table(dynamodb)
     ensure_profiles_table(dynamodb)
+    ensure_sessions_table(dynamodb)
     log(f"demo fleet ready in {time.monotonic() - started:.1f} s")
     if args.large > 0:
         seed_large(iot, args.large, max(1, args.threads))

@@ -11,59 +11,10 @@ mod common;
 use axum::body::Body;
 use axum::http::{header, Request};
 use common::body_text;
+use common::idp::{absolute, idp_browser, walk_login, Idp};
 use iot_warden::server::http::SESSION_COOKIE;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
 
 const PUBLIC_URL: &str = "http://127.0.0.1:3999";
-
-/// An IdP process, stopped when dropped.
-struct Idp {
-    child: Child,
-    port: u16,
-}
-
-impl Idp {
-    async fn start(port: u16) -> Idp {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("stack/idp");
-        let child = Command::new("node")
-            .arg("server.js")
-            .current_dir(&dir)
-            .env("IDP_PORT", port.to_string())
-            .env("IDP_REDIRECT_URIS", format!("{PUBLIC_URL}/auth/callback"))
-            .env_remove("IDP_JWKS_FILE")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect(
-                "node runs stack/idp/server.js (scripts/install-tools.sh installs its packages)",
-            );
-        let idp = Idp { child, port };
-        let url = format!("{}/.well-known/openid-configuration", idp.issuer());
-        for _ in 0..100 {
-            if reqwest::get(&url)
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
-                return idp;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the IdP did not answer on port {port} within 10 s");
-    }
-
-    fn issuer(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Idp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 async fn app(issuer: &str) -> common::TestApp {
     common::TestApp::with_args(&[
@@ -131,7 +82,7 @@ async fn sign_in_with(
     );
     let pending = set_cookie(&res, "warden_login").expect("login hands out the pending sign-in");
     let planted = app.session_for("planted-by-attacker", None, 0).await;
-    let mut url = location(&res);
+    let url = location(&res);
     assert!(url.starts_with(&idp.issuer()), "{url}");
     for param in [
         "code_challenge_method=S256",
@@ -145,51 +96,7 @@ async fn sign_in_with(
         );
     }
 
-    let mut form_posted = false;
-    for _ in 0..10 {
-        // With the slash: an IdP on port 39990-39999 would otherwise look like the console.
-        if url.starts_with(&format!("{PUBLIC_URL}/")) {
-            break;
-        }
-        let res = browser.get(&url).send().await.unwrap();
-        if res.status().is_redirection() {
-            url = absolute(
-                &idp.issuer(),
-                res.headers()[header::LOCATION.as_str()].to_str().unwrap(),
-            );
-            continue;
-        }
-        let html = res.text().await.unwrap();
-        if form_posted {
-            return Err(format!(
-                "the IdP showed a page again instead of redirecting: {}",
-                &html[..html.len().min(300)]
-            ));
-        }
-        let action = html
-            .split("action=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .expect("a login form");
-        let res = browser
-            .post(absolute(&idp.issuer(), action))
-            .form(&[("username", user), ("password", password)])
-            .send()
-            .await
-            .unwrap();
-        form_posted = true;
-        if !res.status().is_redirection() {
-            return Err(format!("the IdP refused the login ({})", res.status()));
-        }
-        url = absolute(
-            &idp.issuer(),
-            res.headers()[header::LOCATION.as_str()].to_str().unwrap(),
-        );
-    }
-    let callback = url
-        .strip_prefix(PUBLIC_URL)
-        .expect("the IdP redirects to the console's callback")
-        .to_string();
+    let callback = walk_login(browser, idp, url, user, password, PUBLIC_URL).await?;
     let res = app
         .send(
             Request::get(&callback)
@@ -217,14 +124,6 @@ async fn sign_in_with(
     Ok((planted, signed_in))
 }
 
-fn idp_browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 /// A sign-in in a fresh browser (no IdP session yet).
 async fn sign_in(
     app: &common::TestApp,
@@ -235,21 +134,13 @@ async fn sign_in(
     sign_in_with(app, &idp_browser(), idp, user, password).await
 }
 
-fn absolute(base: &str, href: &str) -> String {
-    if href.starts_with("http") {
-        href.to_string()
-    } else {
-        format!("{base}{href}")
-    }
-}
-
 async fn viewer(app: &common::TestApp, cookie: &str) -> String {
     body_text(app.current_viewer(PUBLIC_URL, cookie).await).await
 }
 
 #[tokio::test]
 async fn sign_in_maps_groups_to_roles_and_renews_the_session_id() {
-    let idp = Idp::start(common::free_port()).await;
+    let idp = Idp::start(common::free_port(), PUBLIC_URL).await;
     let app = app(&idp.issuer()).await;
     for (user, role) in [
         ("admin", "\"admin\""),
@@ -279,7 +170,7 @@ async fn sign_in_maps_groups_to_roles_and_renews_the_session_id() {
 
 #[tokio::test]
 async fn a_callback_with_a_forged_state_is_refused() {
-    let idp = Idp::start(common::free_port()).await;
+    let idp = Idp::start(common::free_port(), PUBLIC_URL).await;
     let app = app(&idp.issuer()).await;
     let res = app
         .send(Request::get("/auth/login").body(Body::empty()).unwrap())
@@ -328,20 +219,24 @@ async fn a_callback_with_a_forged_state_is_refused() {
         !body.contains("evil"),
         "the IdP's text is not shown: {body}"
     );
-    assert_eq!(app.store.len(), 0, "no refused callback stored a session");
+    assert_eq!(
+        app.stored_sessions().await,
+        0,
+        "no refused callback stored a session"
+    );
 }
 
 #[tokio::test]
 async fn keys_are_fetched_again_when_the_idp_rotates_them() {
     let port = common::free_port();
-    let idp = Idp::start(port).await;
+    let idp = Idp::start(port, PUBLIC_URL).await;
     let app = app(&idp.issuer()).await;
     sign_in(&app, &idp, "admin", "warden-local-pw")
         .await
         .expect("first sign-in with the first key");
     // A restarted IdP signs with a new key the console has not seen.
     drop(idp);
-    let idp = Idp::start(port).await;
+    let idp = Idp::start(port, PUBLIC_URL).await;
     let (_, cookie) = sign_in(&app, &idp, "admin", "warden-local-pw")
         .await
         .expect("sign-in after the key rotation");
@@ -378,7 +273,7 @@ fn input_value(html: &str, name: &str) -> Option<String> {
 
 #[tokio::test]
 async fn sign_out_ends_the_session_here_and_at_the_idp() {
-    let idp = Idp::start(common::free_port()).await;
+    let idp = Idp::start(common::free_port(), PUBLIC_URL).await;
     let app = app(&idp.issuer()).await;
     let browser = idp_browser();
     let (_, cookie) = sign_in_with(&app, &browser, &idp, "auditor", "warden-local-pw")
@@ -486,7 +381,7 @@ async fn sign_out_ends_the_session_here_and_at_the_idp() {
 
 #[tokio::test]
 async fn sign_in_is_rate_limited_per_client_address() {
-    let idp = Idp::start(common::free_port()).await;
+    let idp = Idp::start(common::free_port(), PUBLIC_URL).await;
     let app = common::TestApp::with_args(&[
         "--public-url",
         PUBLIC_URL,

@@ -188,10 +188,10 @@ async fn id_tokens_with_a_wrong_nonce_audience_issuer_expiry_or_key_are_refused(
         let (status, body) = attempt(flaw).await;
         assert_eq!(status, 401, "{flaw:?}: {body}");
         assert!(body.contains("could not be verified"), "{flaw:?}: {body}");
-        assert_eq!(app.store.len(), 0, "{flaw:?} opened a session");
+        assert_eq!(app.stored_sessions().await, 0, "{flaw:?} opened a session");
     }
     let (status, body) = attempt(Flaw::None).await;
     assert_eq!(status, 303, "a correct token signs in: {body}");
-    assert_eq!(app.store.len(), 1);
+    assert_eq!(app.stored_sessions().await, 1);
     server.abort();
 }

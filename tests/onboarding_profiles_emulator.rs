@@ -128,7 +128,7 @@ async fn onboarding_staff_cannot_give_a_device_anything_outside_their_profile() 
         json!({"run_id": run(5), "request": device(&thing, &[&s.group], &[&s.policy]), "profile": ""}),
     ];
     for body in &attempts {
-        let (status, text) = s.post("/api/provision_device", &body, &s.onboarder).await;
+        let (status, text) = s.post("/api/provision_device", body, &s.onboarder).await;
         assert_eq!(status, 403, "{body} → {text}");
         assert!(!exists(&s.client, &thing).await, "{body} created the thing");
     }

@@ -76,7 +76,11 @@ async fn twenty_thousand_anonymous_sign_in_starts_leave_memory_bounded() {
         after as f64 / 1024.0,
         (after as f64 - before as f64) / 1024.0
     );
-    assert_eq!(app.store.len(), 0, "a sign-in start stores no session");
+    assert_eq!(
+        app.stored_sessions().await,
+        0,
+        "a sign-in start stores no session"
+    );
     // The unfixed console grew by about 23 MB over 20,000 starts (75 → 98 MB) and kept it.
     assert!(
         after.saturating_sub(before) < 6 * 1024,

@@ -66,6 +66,7 @@ pub async fn rotate_certificate(
     let (state, user) = require(Permission::ManageCertificates).await?;
     let report = run_reporter(&state, &user, &run_id)?;
     let result = state.lifecycle.rotate(&old_id, &csr, &report).await;
+    state.runs.settle(&user.subject, &run_id).await;
     let subject = format!("certificate {old_id}");
     logged(&user, Action::RotateCertificate, &subject, result, |o| {
         Some(format!("new certificate {}", o.certificate_id))
@@ -89,6 +90,7 @@ pub async fn remove_device(run_id: String, thing: String) -> Result<LiveRun, Api
     let (state, user) = require(Permission::ManageCertificates).await?;
     let report = run_reporter(&state, &user, &run_id)?;
     let result = state.lifecycle.remove_device(&thing, &report).await;
+    state.runs.settle(&user.subject, &run_id).await;
     let subject = format!("thing {thing}");
     logged(&user, Action::RemoveDevice, &subject, result, |_| None)
 }

@@ -66,6 +66,14 @@ pub struct ServeArgs {
     /// DynamoDB table holding device security events.
     #[arg(long, env = "WARDEN_EVENTS_TABLE", default_value = "IoTSecurityEvents")]
     pub events_table: String,
+    /// DynamoDB table holding sessions and live run status, shared by every replica
+    /// (partition key `id`, TTL attribute `expires`).
+    #[arg(
+        long,
+        env = "WARDEN_SESSIONS_TABLE",
+        default_value = "iot-warden-sessions"
+    )]
+    pub sessions_table: String,
     #[command(flatten)]
     pub jobs: JobArgs,
 }
@@ -178,6 +186,7 @@ pub struct Config {
     pub session_idle: Duration,
     pub session_max: Duration,
     pub events_table: String,
+    pub sessions_table: String,
     pub jobs: JobSettings,
 }
 
@@ -316,11 +325,15 @@ impl ServeArgs {
                 "WARDEN_SESSION_IDLE_MINUTES is longer than WARDEN_SESSION_MAX_HOURS; the idle timeout would never apply.".into(),
             ));
         }
-        if !crate::domain::aws_names::is_valid_table_name(&self.events_table) {
-            return Err(ConfigError(format!(
-                "WARDEN_EVENTS_TABLE = {:?} is not a valid DynamoDB table name (3–255 of a-z A-Z 0-9 _ - .).",
-                self.events_table
-            )));
+        for (setting, table) in [
+            ("WARDEN_EVENTS_TABLE", &self.events_table),
+            ("WARDEN_SESSIONS_TABLE", &self.sessions_table),
+        ] {
+            if !crate::domain::aws_names::is_valid_table_name(table) {
+                return Err(ConfigError(format!(
+                    "{setting} = {table:?} is not a valid DynamoDB table name (3–255 of a-z A-Z 0-9 _ - .)."
+                )));
+            }
         }
         let max_rate = crate::server::auth::rate_limit::MAX_PER_MINUTE;
         if !(1..=max_rate).contains(&self.sign_in_per_minute) {
@@ -346,6 +359,7 @@ impl ServeArgs {
             session_idle: Duration::from_secs(self.session_idle_minutes * 60),
             session_max: Duration::from_secs(self.session_max_hours * 3600),
             events_table: self.events_table,
+            sessions_table: self.sessions_table,
             jobs: self.jobs.validate()?,
         })
     }

@@ -3,7 +3,6 @@
 use crate::app::{shell, App};
 use crate::server::auth::rate_limit;
 use crate::server::auth::routes as auth_routes;
-use crate::server::auth::SessionMemory;
 use crate::server::security;
 use crate::server::state::AppState;
 use axum::body::Body;
@@ -74,11 +73,12 @@ async fn body_limits(req: Request<Body>, next: axum::middleware::Next) -> axum::
     next.run(Request::from_parts(parts, limited)).await
 }
 
-/// The whole app. `store` and `sign_in_limit` are passed in so that tests can look into
-/// them (and the server can sweep them).
-pub fn router(
+/// The whole app. `store` is the sessions' store (the shared DynamoDB table when serving;
+/// tests may pass one in memory to look into); `sign_in_limit` is passed in so that tests can
+/// look into it and the server can sweep it.
+pub fn router<S: tower_sessions::SessionStore + Clone>(
     state: AppState,
-    store: SessionMemory,
+    store: S,
     sign_in_limit: std::sync::Arc<rate_limit::SignInLimit>,
 ) -> Router {
     let config = &state.config;

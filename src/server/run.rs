@@ -1,20 +1,22 @@
 //! Starting and stopping the console: builds the state from the configuration and serves
 //! until SIGINT or SIGTERM.
 
+use crate::server::auth::rate_limit;
 use crate::server::auth::Oidc;
-use crate::server::auth::{rate_limit, SessionMemory};
 use crate::server::aws::{
-    discover_data_endpoint, DynamoJobStore, DynamoProfileStore, SdkIot, SdkShadows,
+    discover_data_endpoint, DynamoJobStore, DynamoLiveRuns, DynamoProfileStore, DynamoSessions,
+    SdkIot, SdkShadows,
 };
 use crate::server::certificates::lifecycle::Lifecycle;
 use crate::server::certificates::Certificates;
 use crate::server::config::Config;
 use crate::server::http::router;
 use crate::server::inventory::Inventory;
-use crate::server::onboarding::bulk::{BulkOnboarding, DEFAULT_CONCURRENCY};
+use crate::server::onboarding::bulk::{BulkOnboarding, DEFAULT_CONCURRENCY, LEASE_SECONDS};
 use crate::server::onboarding::profiles::OnboardingProfiles;
 use crate::server::onboarding::provisioning::Provisioning;
 use crate::server::policies::Policies;
+use crate::server::runs::board::RunBoard;
 use crate::server::state::AppState;
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
@@ -26,11 +28,12 @@ use tokio::net::TcpListener;
 #[error("{0}")]
 pub struct StartError(pub String);
 
-/// Builds the real state: AWS clients from the SDK's standard configuration chain.
+/// The real state, and the session store every replica shares: AWS clients from the SDK's
+/// standard configuration chain.
 pub async fn build_state(
     config: Config,
     leptos_options: LeptosOptions,
-) -> Result<AppState, StartError> {
+) -> Result<(AppState, DynamoSessions), StartError> {
     let sdk = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     if sdk.region().is_none() {
         return Err(StartError(
@@ -60,8 +63,13 @@ pub async fn build_state(
         &config.jobs.limits,
         DEFAULT_CONCURRENCY,
     ));
+    let sessions = DynamoSessions::new(&sdk, config.sessions_table.clone());
+    let runs = RunBoard::shared(Arc::new(DynamoLiveRuns::new(
+        &sdk,
+        config.sessions_table.clone(),
+    )));
     let config = Arc::new(config);
-    Ok(AppState {
+    let state = AppState {
         leptos_options,
         oidc: Arc::new(Oidc::new(config.clone())),
         inventory: Arc::new(Inventory::new(iot.clone(), iot.clone(), shadows)),
@@ -86,32 +94,31 @@ pub async fn build_state(
         provisioning: Arc::new(Provisioning::new(iot, profiles.clone())),
         bulk,
         profiles,
-        runs: Arc::default(),
+        runs: Arc::new(runs),
         budget: Arc::new(crate::server::budget::RequestBudget::per_minute(
             config.api_per_minute,
         )),
         data_endpoint,
         config,
-    })
+    };
+    Ok((state, sessions))
 }
 
 /// Serves on `listener` until a shutdown signal.
-pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    sessions: DynamoSessions,
+) -> std::io::Result<()> {
     // A first discovery now puts a misconfigured issuer in the log at start, not at the first
     // sign-in; the console still starts, and sign-in retries, if the IdP is down.
     if let Err(e) = state.oidc.rediscover().await {
         tracing::warn!(issuer = %state.config.oidc_issuer, "sign-in provider not reachable yet: {e}");
     }
-    // Jobs left running by the last console run go on where they stopped.
-    match state.bulk.resume_unfinished().await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!("resumed {n} onboarding job(s)"),
-        Err(e) => tracing::warn!("onboarding jobs could not be resumed yet: {e}"),
-    }
-    let store = SessionMemory::default();
+    spawn_job_takeover(state.bulk.clone());
     let limit = rate_limit::sign_in_limit(state.config.sign_in_per_minute);
-    spawn_sweeper(store.clone(), limit.clone(), state.budget.clone());
-    let app = router(state, store, limit);
+    spawn_sweeper(limit.clone(), state.budget.clone());
+    let app = router(state, sessions, limit);
     // With the peer's address: the sign-in rate limit is per client address.
     axum::serve(
         listener,
@@ -121,9 +128,27 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
     .await
 }
 
-/// Every minute: expired sessions leave the store, idle addresses and users leave the limiters.
+/// At start and every lease period: jobs nobody runs (left by the last run of this console, or
+/// by a replica that stopped) go on here where they stopped.
+fn spawn_job_takeover(bulk: Arc<BulkOnboarding>) {
+    tokio::spawn(async move {
+        let period = std::time::Duration::from_secs(LEASE_SECONDS as u64);
+        let mut every = tokio::time::interval(period);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            every.tick().await;
+            match bulk.resume_unfinished().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("took up {n} onboarding job(s)"),
+                Err(e) => tracing::warn!("open onboarding jobs could not be checked: {e}"),
+            }
+        }
+    });
+}
+
+/// Every minute: idle addresses and users leave the limiters. (Expired sessions leave the
+/// sessions table by its TTL; every read checks the expiry meanwhile.)
 fn spawn_sweeper(
-    store: SessionMemory,
     limit: Arc<rate_limit::SignInLimit>,
     budget: Arc<crate::server::budget::RequestBudget>,
 ) {
@@ -132,10 +157,6 @@ fn spawn_sweeper(
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             every.tick().await;
-            let gone = store.delete_expired();
-            if gone > 0 {
-                tracing::debug!(gone, held = store.len(), "expired sessions deleted");
-            }
             rate_limit::forget_idle_clients(&limit);
             budget.forget_idle();
         }

@@ -186,6 +186,16 @@ def test_onboarding_profiles_table_with_the_demo_profile(seeded):
     assert item["version"]["N"] == "1"
 
 
+def test_sessions_table_with_its_ttl(seeded):
+    ddb = client("dynamodb", seeded["url"])
+    table = ddb.describe_table(TableName="iot-warden-sessions")["Table"]
+    assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    ttl = ddb.describe_time_to_live(TableName="iot-warden-sessions")["TimeToLiveDescription"]
+    assert ttl["TimeToLiveStatus"] == "ENABLED" and ttl["AttributeName"] == "expires"
+    assert ddb.scan(TableName="iot-warden-sessions", Select="COUNT")["Count"] == 0
+
+
 def test_jobs_table_name_comes_from_the_environment(seeded):
     output = seeded["seed"](WARDEN_JOBS_TABLE="other-onboarding-jobs")
     assert "table other-onboarding-jobs: created" in output

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 pub mod fleet;
+pub mod idp;
 
 use axum::body::Body;
 use axum::http::{header, Request, Response};
@@ -13,8 +14,8 @@ use clap::Parser;
 use http_body_util::BodyExt;
 use iot_warden::domain::roles::Role;
 use iot_warden::server::auth::rate_limit::{self, SignInLimit};
-use iot_warden::server::auth::SessionMemory;
 use iot_warden::server::auth::SessionUser;
+use iot_warden::server::aws::DynamoSessions;
 use iot_warden::server::config::ServeArgs;
 use iot_warden::server::http::{router, SESSION_COOKIE};
 use iot_warden::server::run::build_state;
@@ -117,8 +118,39 @@ pub fn serve_args(args: &[&str]) -> ServeArgs {
 
 pub struct TestApp {
     pub router: Router,
-    pub store: SessionMemory,
+    /// The app's sessions, in a sessions table of its own (so counting them counts this
+    /// test's only).
+    pub store: DynamoSessions,
+    pub sessions_table: String,
     pub sign_in_limit: Arc<SignInLimit>,
+}
+
+/// Creates an empty sessions table as the stack's seed does (key `id`).
+pub async fn create_sessions_table(sdk: &aws_config::SdkConfig, table: &str) {
+    use aws_sdk_dynamodb::types::{
+        AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    };
+    aws_sdk_dynamodb::Client::new(sdk)
+        .create_table()
+        .table_name(table)
+        .billing_mode(BillingMode::PayPerRequest)
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .expect("the sessions table is created");
 }
 
 impl TestApp {
@@ -145,22 +177,37 @@ impl TestApp {
     /// IdP and the console's test address are http).
     pub async fn with_args(args: &[&str]) -> TestApp {
         require_emulator();
+        let sdk = emulator_sdk().await;
+        let sessions_table = unique_name("sessions");
+        create_sessions_table(&sdk, &sessions_table).await;
         let mut args = args.to_vec();
-        args.push("--allow-insecure-http");
+        args.extend(["--allow-insecure-http", "--sessions-table", &sessions_table]);
         let args = serve_args(&args);
         let options = leptos::config::LeptosOptions::builder()
             .output_name("iot-warden")
             .build();
-        let state = build_state(args.validate().unwrap(), options)
+        let (state, store) = build_state(args.validate().unwrap(), options)
             .await
             .expect("state builds");
-        let store = SessionMemory::default();
         let sign_in_limit = rate_limit::sign_in_limit(state.config.sign_in_per_minute);
         TestApp {
             router: router(state, store.clone(), sign_in_limit.clone()),
             store,
+            sessions_table,
             sign_in_limit,
         }
+    }
+
+    /// Sessions the app's table holds, expired ones included until TTL deletes them.
+    pub async fn stored_sessions(&self) -> i32 {
+        aws_sdk_dynamodb::Client::new(&emulator_sdk().await)
+            .scan()
+            .table_name(&self.sessions_table)
+            .select(aws_sdk_dynamodb::types::Select::Count)
+            .send()
+            .await
+            .expect("the sessions table is readable")
+            .count()
     }
 
     /// A session as the callback would leave it, and the cookie that names it.

@@ -97,6 +97,7 @@ pub async fn provision_device(
         .provisioning
         .provision_within(&request, profile.as_deref(), reach, &report)
         .await;
+    state.runs.settle(&user.subject, &run_id).await;
     let subject = format!("thing {}", request.thing_name);
     logged(&user, Action::OnboardDevice, &subject, result, |o| {
         Some(format!("certificate {}", o.certificate_id))
@@ -110,7 +111,11 @@ pub async fn device_run_status(
 ) -> Result<Option<LiveRun>, ApiError> {
     use crate::api::guard::require;
     let (state, user) = require(Permission::Onboard).await?;
-    Ok(state.runs.get(&user.subject, &run_id))
+    Ok(state
+        .runs
+        .get(&user.subject, &run_id)
+        .await
+        .map_err(crate::server::service_error::ServiceError::from)?)
 }
 
 /// Stores a bulk job (every row with its CSR, within the onboarding `profile`, which

@@ -6,8 +6,6 @@ pub mod pending;
 pub mod rate_limit;
 pub mod routes;
 pub mod session;
-pub mod store;
 
 pub use oidc::{AuthError, Identity, Oidc};
 pub use session::{current_user, SessionUser};
-pub use store::SessionMemory;

@@ -17,6 +17,8 @@
 //! - [`JobStore`] (`job_store`): bulk onboarding jobs, in DynamoDB. Bulk onboarding.
 //! - [`ProfileStore`] (`profile_store`): onboarding profiles, in DynamoDB. Onboarding
 //!   profiles, provisioning, bulk onboarding.
+//! - [`LiveRunStore`] (`live_runs`): live run status shared by replicas, in DynamoDB. The run
+//!   board. (Sessions share its table: `DynamoSessions` is tower-sessions' store.)
 //!
 //! `fake` (tests only) is one in-memory account implementing them all but [`JobStore`], and
 //! in-memory onboarding profiles.
@@ -26,6 +28,7 @@ mod error;
 #[cfg(test)]
 pub(crate) mod fake;
 mod job_store;
+mod live_runs;
 mod policies;
 mod principals;
 mod profile_store;
@@ -38,6 +41,7 @@ mod shadows;
 pub use certificates::CertificateDirectory;
 pub use error::{AwsError, AwsErrorKind};
 pub use job_store::{JobRecord, JobStore};
+pub use live_runs::LiveRunStore;
 pub use policies::PolicyStore;
 pub use principals::{certificate_id_of, Principals};
 pub use profile_store::{ProfileStore, Saved};
@@ -47,5 +51,8 @@ pub use records::{
     ThingFilter, ThingGroupRecord, ThingRecord, ThingTypeRecord, AWS_PAGE_SIZE,
 };
 pub use registry::ThingRegistry;
-pub use sdk::{discover_data_endpoint, DynamoJobStore, DynamoProfileStore, SdkIot, SdkShadows};
+pub use sdk::{
+    discover_data_endpoint, DynamoJobStore, DynamoLiveRuns, DynamoProfileStore, DynamoSessions,
+    SdkIot, SdkShadows,
+};
 pub use shadows::ShadowReader;

@@ -450,17 +450,35 @@ impl BulkOnboarding {
         self.status(id).await
     }
 
-    /// At start-up: runs again every job left running, and settles those left cancelling.
+    /// Takes up every open job nobody runs: left by this console before a restart, or by
+    /// another replica that stopped (its lease ran out). Runs those left running and settles
+    /// those left cancelling. The console calls it at start and every [`LEASE_SECONDS`]; a job
+    /// whose lease a live run holds is left to it (one conditional write, no wait).
     pub async fn resume_unfinished(self: &Arc<Self>) -> Result<u32, ServiceError> {
         let mut resumed = 0;
         for job in self.store.jobs().await? {
+            if job.state.is_over() || self.live_job(&job.id).is_some_and(|j| !j.is_over()) {
+                continue;
+            }
+            let now = unix_now();
+            if !self
+                .store
+                .claim(&job.id, &self.owner, now, now + LEASE_SECONDS)
+                .await?
+            {
+                continue;
+            }
             match job.state {
                 JobState::Running => {
-                    tracing::info!(job = %job.id, "resuming onboarding job left running");
+                    tracing::info!(job = %job.id, "taking up onboarding job nobody runs");
+                    // The run renews the lease just taken.
                     self.start(&job.id);
                     resumed += 1;
                 }
-                JobState::Cancelling => self.store.set_state(&job.id, JobState::Cancelled).await?,
+                JobState::Cancelling => {
+                    self.store.set_state(&job.id, JobState::Cancelled).await?;
+                    self.store.release(&job.id, &self.owner).await?;
+                }
                 JobState::Cancelled | JobState::Finished => {}
             }
         }
